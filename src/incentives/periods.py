@@ -1,0 +1,273 @@
+"""Pay periods and the calendar arithmetic behind targets and proration.
+
+Contract: a :class:`Period` is a closed range of whole days with a kind and a
+canonical label. Every date belongs to exactly one period of a
+:class:`PeriodScheme`, and consecutive periods of a scheme tile the calendar
+with no gap and no overlap. Labels:
+
+=========== ================= ==========================================
+kind        label             notes
+=========== ================= ==========================================
+week        ``2026-W09``      ISO 8601 weeks, Monday to Sunday
+two_weeks   ``2026-01-05``    the start date; 14 days counted from the
+                              plan's anchor date (before or after it)
+month       ``2026-03``
+quarter     ``2026-Q1``
+year        ``2026``
+=========== ================= ==========================================
+
+Everything here is whole days and integers; no decimal arithmetic happens in
+this module.
+
+>>> scheme = PeriodScheme(PeriodKind.MONTH)
+>>> p = scheme.parse("2026-02")
+>>> p.start, p.end, p.days
+(datetime.date(2026, 2, 1), datetime.date(2026, 2, 28), 28)
+>>> scheme.parse("2026-02-14") == p
+True
+>>> PeriodScheme(PeriodKind.WEEK).period_of(date(2026, 1, 1)).label
+'2026-W01'
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+__all__ = [
+    "Period",
+    "PeriodKind",
+    "PeriodScheme",
+    "calendar_period",
+    "count_working_days",
+    "months_between",
+    "nested_count",
+    "nested_index",
+    "parse_date",
+    "parse_period_label",
+]
+
+_DAY = timedelta(days=1)
+
+
+class PeriodKind(enum.StrEnum):
+    """The length of a pay period."""
+
+    WEEK = "week"
+    TWO_WEEKS = "two_weeks"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+    @property
+    def noun(self) -> str:
+        """How a person says it: "two weeks", "month"."""
+        return "two weeks" if self is PeriodKind.TWO_WEEKS else self.value
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Period:
+    """A closed range of days: ``start`` and ``end`` both belong to it."""
+
+    start: date
+    end: date
+    kind: PeriodKind
+    label: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def overlap_days(self, start: date, end: date) -> int:
+        """Days shared with the closed range ``[start, end]`` (0 if none)."""
+        first = max(self.start, start)
+        last = min(self.end, end)
+        return max((last - first).days + 1, 0)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_YEAR = re.compile(r"(\d{4})")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_date(text: str) -> date:
+    """An ISO calendar date, ``YYYY-MM-DD`` exactly.
+
+    Raises:
+        ValueError: naming the text and the expected form.
+    """
+    match = _DATE.fullmatch(text)
+    if not match:
+        raise ValueError(f"`{text}` is not a date; write it as YYYY-MM-DD, like 2026-03-31")
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise ValueError(f"`{text}` is not a day of the calendar") from None
+
+
+def calendar_period(kind: PeriodKind, day: date) -> Period:
+    """The calendar week, month, quarter or year containing ``day``."""
+    if kind is PeriodKind.WEEK:
+        iso = day.isocalendar()
+        start = day - timedelta(days=iso.weekday - 1)
+        return Period(start, start + 6 * _DAY, kind, f"{iso.year}-W{iso.week:02d}")
+    if kind is PeriodKind.MONTH:
+        start = day.replace(day=1)
+        return Period(start, _next_month(start) - _DAY, kind, f"{day.year}-{day.month:02d}")
+    if kind is PeriodKind.QUARTER:
+        quarter = (day.month - 1) // 3 + 1
+        start = date(day.year, 3 * quarter - 2, 1)
+        end = _next_month(_next_month(_next_month(start))) - _DAY
+        return Period(start, end, kind, f"{day.year}-Q{quarter}")
+    if kind is PeriodKind.YEAR:
+        return Period(date(day.year, 1, 1), date(day.year, 12, 31), kind, f"{day.year}")
+    raise ValueError("two-week periods need an anchor; use PeriodScheme")
+
+
+def _next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def parse_period_label(text: str) -> Period:
+    """A calendar period from its canonical label (not two-week periods).
+
+    Raises:
+        ValueError: if ``text`` is not one of the label forms.
+
+    >>> parse_period_label("2026-Q2").start
+    datetime.date(2026, 4, 1)
+    """
+    try:
+        if m := _QUARTER.fullmatch(text):
+            return calendar_period(PeriodKind.QUARTER, date(int(m[1]), 3 * int(m[2]) - 2, 1))
+        if m := _WEEK.fullmatch(text):
+            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return calendar_period(PeriodKind.WEEK, monday)
+        if m := _MONTH.fullmatch(text):
+            return calendar_period(PeriodKind.MONTH, date(int(m[1]), int(m[2]), 1))
+        if m := _YEAR.fullmatch(text):
+            return calendar_period(PeriodKind.YEAR, date(int(m[1]), 1, 1))
+    except ValueError:
+        pass
+    raise ValueError(
+        f"`{text}` is not a period; write a month as 2026-03, a quarter as 2026-Q1, "
+        "an ISO week as 2026-W09 or a year as 2026"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodScheme:
+    """How a plan cuts time into pay periods."""
+
+    kind: PeriodKind
+    #: The first day of one two-week period; required for ``TWO_WEEKS`` only.
+    anchor: date | None = None
+
+    def __post_init__(self) -> None:
+        if (self.kind is PeriodKind.TWO_WEEKS) != (self.anchor is not None):
+            raise ValueError("an anchor date is required for two-week periods, and only there")
+
+    def period_of(self, day: date) -> Period:
+        """The pay period that ``day`` belongs to."""
+        if self.kind is PeriodKind.TWO_WEEKS:
+            assert self.anchor is not None
+            offset = (day - self.anchor).days // 14
+            start = self.anchor + timedelta(days=14 * offset)
+            return Period(start, start + 13 * _DAY, self.kind, start.isoformat())
+        return calendar_period(self.kind, day)
+
+    def parse(self, text: str) -> Period:
+        """A pay period from its label, or the period containing a date.
+
+        Raises:
+            ValueError: if ``text`` is neither, or names a period of another kind.
+        """
+        if _DATE.fullmatch(text):
+            return self.period_of(parse_date(text))
+        if self.kind is PeriodKind.TWO_WEEKS:
+            raise ValueError(
+                f"`{text}` is not a two-week period; name it by a date inside it, like 2026-01-05"
+            )
+        period = parse_period_label(text)
+        if period.kind is not self.kind:
+            raise ValueError(
+                f"`{text}` is a {period.kind.noun}, but this plan pays by {self.kind.noun}; "
+                f"name a {self.kind.noun} such as {self.example_label()}"
+            )
+        return period
+
+    def example_label(self) -> str:
+        return self.period_of(date(2026, 3, 2)).label
+
+    def following(self, period: Period) -> Period:
+        return self.period_of(period.end + _DAY)
+
+    def span(self, first: Period, last: Period) -> list[Period]:
+        """Consecutive periods from ``first`` to ``last`` inclusive.
+
+        Raises:
+            ValueError: if ``last`` starts before ``first``.
+        """
+        if last.start < first.start:
+            raise ValueError(f"the range ends ({last}) before it starts ({first})")
+        periods = [first]
+        while periods[-1].start < last.start:
+            periods.append(self.following(periods[-1]))
+        return periods
+
+
+def nested_count(inner: PeriodKind, outer: PeriodKind) -> int | None:
+    """How many ``inner`` periods tile one ``outer`` period, or None if they don't nest.
+
+    >>> nested_count(PeriodKind.MONTH, PeriodKind.QUARTER)
+    3
+    >>> nested_count(PeriodKind.WEEK, PeriodKind.MONTH) is None
+    True
+    """
+    table = {
+        (PeriodKind.MONTH, PeriodKind.QUARTER): 3,
+        (PeriodKind.MONTH, PeriodKind.YEAR): 12,
+        (PeriodKind.QUARTER, PeriodKind.YEAR): 4,
+    }
+    if inner is outer:
+        return 1
+    return table.get((inner, outer))
+
+
+def nested_index(inner: Period, outer: Period) -> int:
+    """0-based position of a nested ``inner`` period inside ``outer``."""
+    if inner.kind is PeriodKind.MONTH:
+        return months_between(outer.start, inner.start)
+    if inner.kind is PeriodKind.QUARTER:
+        return months_between(outer.start, inner.start) // 3
+    return 0
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Whole calendar months from the month of ``earlier`` to that of ``later``."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def count_working_days(start: date, end: date, holidays: frozenset[date]) -> int:
+    """Monday-to-Friday days in ``[start, end]`` that are not holidays."""
+    if end < start:
+        return 0
+    days = (end - start).days + 1
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for i in range(rest):
+        if (start + timedelta(days=weeks * 7 + i)).weekday() < 5:
+            count += 1
+    count -= sum(1 for h in holidays if start <= h <= end and h.weekday() < 5)
+    return count
+
