@@ -1,0 +1,645 @@
+"""The abstract syntax tree of a `.plan` file.
+
+Contract: the AST is faithful to the source. Names are unresolved, clauses
+keep the order and multiplicity the author wrote (the checker reports
+duplicates and omissions), literal nodes keep their original text, and every
+node has a :class:`~incentives.source.Span`. Nodes are frozen, slotted
+dataclasses: hashable, cheap, and easy to match with ``match`` statements.
+Nothing here imports Lark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal as TLiteral
+
+from incentives.source import Span
+
+__all__ = [
+    "AggregateKind",
+    "AnyKey",
+    "Band",
+    "Binary",
+    "Bound",
+    "Call",
+    "CapClause",
+    "Comment",
+    "ComponentClause",
+    "ComponentDecl",
+    "CurrencyClause",
+    "Declaration",
+    "DefaultClause",
+    "DescriptionClause",
+    "ExExpect",
+    "ExField",
+    "ExLine",
+    "ExMetric",
+    "ExPayee",
+    "ExPeriod",
+    "ExQuota",
+    "ExampleClause",
+    "ExampleDecl",
+    "Expr",
+    "FieldDecl",
+    "FieldsDecl",
+    "FloorClause",
+    "GateClause",
+    "GoalClause",
+    "HeaderClause",
+    "HolidaysDecl",
+    "Ident",
+    "IfElse",
+    "InList",
+    "LetDecl",
+    "Literal",
+    "LiteralKind",
+    "MeasureClause",
+    "MeasureDecl",
+    "MinorUnit",
+    "MultipliesClause",
+    "Name",
+    "OverClause",
+    "PayAmount",
+    "PayPerLine",
+    "PayPerUnit",
+    "PaySpec",
+    "PaysClause",
+    "PeriodClause",
+    "PlanFile",
+    "PlanHeader",
+    "ProrateClause",
+    "QuotaClause",
+    "QuotaDecl",
+    "QuotaRoundClause",
+    "RampClause",
+    "RampStep",
+    "RateRow",
+    "RateTableDecl",
+    "Ref",
+    "Round",
+    "RoundingClause",
+    "SplitClause",
+    "TierAt",
+    "TierOn",
+    "TiersDecl",
+    "TotalDecl",
+    "Unary",
+    "VersionClause",
+    "WhenClause",
+    "WhereClause",
+]
+
+# --------------------------------------------------------------------- names
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """An identifier as written; ``quoted`` if it was in backticks."""
+
+    text: str
+    span: Span
+    quoted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Ident:
+    """An id in an example (payee, transaction): a name, string or integer."""
+
+    text: str
+    span: Span
+    #: How it was written: ``name``, ``string`` or ``int`` (for the formatter).
+    form: TLiteral["name", "string", "int"] = "name"
+
+
+# --------------------------------------------------------------- expressions
+
+LiteralKind = TLiteral["money", "percent", "number", "date", "text", "bool"]
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """A constant written in the plan.
+
+    ``value`` is exact: a percent holds its fraction (``5%`` → ``0.05``), a
+    money literal its amount with ``currency`` set.
+    """
+
+    kind: LiteralKind
+    value: Decimal | str | bool | date
+    text: str
+    span: Span
+    currency: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A use of a name in an expression."""
+
+    name: Name
+    span: Span
+
+
+BinaryOp = TLiteral["+", "-", "*", "/", "of", "=", "!=", "<", "<=", ">", ">=", "and", "or"]
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    op: BinaryOp
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    op: TLiteral["-", "not"]
+    operand: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class InList:
+    """``x in [a, b]`` or ``x not in [a, b]``."""
+
+    operand: Expr
+    items: tuple[Literal, ...]
+    negated: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class IfElse:
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A built-in function: ``min``, ``max``, ``clamp`` or ``abs``."""
+
+    function: str
+    args: tuple[Expr, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class MinorUnit:
+    """The words ``minor unit``: the currency's smallest unit."""
+
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """``round(x)``, ``round(x, 0.01)`` or ``round(x, 0.01, half_up)``."""
+
+    value: Expr
+    unit: Literal | MinorUnit | None
+    mode: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TierOn:
+    """``rates on sales`` or ``rates on sales against target``."""
+
+    tiers: Name
+    base: Expr
+    quota: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TierAt:
+    """``curve at attainment``: the band value at a point."""
+
+    tiers: Name
+    value: Expr
+    span: Span
+
+
+Expr = Literal | Ref | Binary | Unary | InList | IfElse | Call | Round | TierOn | TierAt
+
+# -------------------------------------------------------------------- header
+
+
+@dataclass(frozen=True, slots=True)
+class VersionClause:
+    version: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DescriptionClause:
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyClause:
+    code: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodClause:
+    """``period month`` or ``period two weeks from 2026-01-05``."""
+
+    unit: TLiteral["week", "two_weeks", "month", "quarter", "year"]
+    anchor: date | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RoundingClause:
+    """``rounding half_up to 0.01 on components`` or ``rounding none``."""
+
+    mode: str | None
+    unit: Literal | MinorUnit | None
+    places: tuple[str, ...]
+    span: Span
+
+
+HeaderClause = VersionClause | DescriptionClause | CurrencyClause | PeriodClause | RoundingClause
+
+
+@dataclass(frozen=True, slots=True)
+class PlanHeader:
+    name: str
+    clauses: tuple[HeaderClause, ...]
+    span: Span
+
+
+# -------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDecl:
+    """``units: count`` or ``csat: decimal default 3``."""
+
+    name: Name
+    type_name: str
+    default: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FieldsDecl:
+    """``ledger columns …``, ``roster fields …`` or ``metrics …``."""
+
+    table: TLiteral["ledger", "roster", "metrics"]
+    fields: tuple[FieldDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class HolidaysDecl:
+    days: tuple[Literal, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class LetDecl:
+    name: Name
+    value: Expr
+    span: Span
+
+
+AggregateKind = TLiteral["sum", "min", "max", "average", "count", "count_distinct"]
+
+
+@dataclass(frozen=True, slots=True)
+class WhereClause:
+    condition: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class OverClause:
+    """``over quarter to date``."""
+
+    horizon: TLiteral["month", "quarter", "year"]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultClause:
+    value: Expr
+    span: Span
+
+
+MeasureClause = WhereClause | OverClause | DefaultClause
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureDecl:
+    name: Name
+    aggregate: AggregateKind
+    argument: Expr | None
+    aggregate_span: Span
+    clauses: tuple[MeasureClause, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class GoalClause:
+    """``goal from quotas per quarter`` or ``goal 90,000 USD per quarter``."""
+
+    source: Expr | None  # None: from the quotas table
+    unit: TLiteral["week", "month", "quarter", "year", "period"] | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SplitClause:
+    method: TLiteral["evenly", "calendar_days", "working_days", "weights"]
+    weights: tuple[Expr, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ProrateClause:
+    factors: tuple[TLiteral["fte", "days_active"], ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RampStep:
+    """``months 1 to 2 at 50%``; ``last`` is None for a single month."""
+
+    first: int
+    last: int | None
+    factor: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RampClause:
+    steps: tuple[RampStep, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaRoundClause:
+    mode: str
+    unit: Literal | MinorUnit
+    span: Span
+
+
+QuotaClause = GoalClause | SplitClause | ProrateClause | RampClause | QuotaRoundClause
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaDecl:
+    name: Name
+    clauses: tuple[QuotaClause, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    value: Expr
+    inclusive: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """One band: bounds (None = unbounded on that side) and what it pays.
+
+    ``value`` is the band's rate or amount; for an interpolated band that
+    moves from one value to another, ``value`` is the start and ``value_to``
+    the end.
+    """
+
+    lower: Bound | None
+    upper: Bound | None
+    value: Expr
+    value_to: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TiersDecl:
+    name: Name
+    kind: TLiteral["marginal", "retroactive", "flat", "interpolated"]
+    bands: tuple[Band, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class AnyKey:
+    """The wildcard ``any`` in a rate table row."""
+
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RateRow:
+    """A row of a rate table; ``keys`` is empty for ``otherwise``."""
+
+    keys: tuple[Literal | AnyKey, ...]
+    value: Literal
+    otherwise: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RateTableDecl:
+    name: Name
+    keys: tuple[Name, ...]
+    policy: TLiteral["unique", "first"] | None
+    rows: tuple[RateRow, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class PayAmount:
+    """``pays EXPR``: a payee-level amount."""
+
+    amount: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class PayPerLine:
+    """``pays EXPR per line [where COND]``: summed over matching lines."""
+
+    amount: Expr
+    where: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class PayPerUnit:
+    """``pays EXPR per unit of COLUMN [where COND]``."""
+
+    amount: Expr
+    units: Expr
+    where: Expr | None
+    span: Span
+
+
+PaySpec = PayAmount | PayPerLine | PayPerUnit
+
+
+@dataclass(frozen=True, slots=True)
+class PaysClause:
+    spec: PaySpec
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class WhenClause:
+    condition: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class GateClause:
+    threshold: Expr
+    mode: TLiteral["nothing_below", "excess_only"]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CapClause:
+    per_line: bool
+    limit: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FloorClause:
+    per_line: bool
+    limit: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class MultipliesClause:
+    targets: tuple[Name, ...]
+    factor: Expr
+    span: Span
+
+
+ComponentClause = (
+    PaysClause | WhenClause | GateClause | CapClause | FloorClause | MultipliesClause
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentDecl:
+    kind: TLiteral["commission", "bonus", "spiff", "multiplier"]
+    name: Name
+    label: str | None
+    clauses: tuple[ComponentClause, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TotalDecl:
+    clauses: tuple[CapClause | FloorClause, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExPeriod:
+    label: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExField:
+    name: Name
+    value: Literal
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExPayee:
+    payee: Ident
+    fields: tuple[ExField, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExQuota:
+    payee: Ident
+    period: str
+    amount: Literal
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExMetric:
+    payee: Ident
+    name: Name
+    value: Literal
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExLine:
+    txn_id: Ident
+    day: Literal
+    payee: Ident
+    amount: Literal
+    fields: tuple[ExField, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExExpect:
+    """``expect alice commission: 1,234.56 USD``; ``target`` None means total."""
+
+    payee: Ident
+    target: Name | None
+    value: Literal
+    span: Span
+
+
+ExampleClause = ExPeriod | ExPayee | ExQuota | ExMetric | ExLine | ExExpect
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleDecl:
+    title: str
+    clauses: tuple[ExampleClause, ...]
+    span: Span
+
+
+Declaration = (
+    FieldsDecl
+    | HolidaysDecl
+    | LetDecl
+    | MeasureDecl
+    | QuotaDecl
+    | TiersDecl
+    | RateTableDecl
+    | ComponentDecl
+    | TotalDecl
+    | ExampleDecl
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A ``#`` comment, kept so the formatter can put it back."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class PlanFile:
+    """A whole plan: its header, its declarations in source order, its comments."""
+
+    header: PlanHeader
+    declarations: tuple[Declaration, ...]
+    comments: tuple[Comment, ...]
+    span: Span

@@ -1,0 +1,97 @@
+"""The plan header: name, version, currency, period and rounding policy.
+
+Contract: after :func:`check_header` the context knows the plan's currency
+(an ISO 4217 code), its :class:`~incentives.periods.PeriodScheme` and its
+rounding policy, or there are diagnostics saying which clause is missing
+(E402), given twice (E403) or invalid (E104, E404). Nothing is implied: every
+one of version, currency, period and rounding must be written.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from incentives.ast import nodes as n
+from incentives.check.context import CheckContext
+from incentives.diagnostics import Related
+from incentives.money import RoundingMode, is_currency, minor_unit
+from incentives.periods import PeriodKind, PeriodScheme
+
+__all__ = ["check_header"]
+
+_REQUIRED = {
+    n.VersionClause: ("version", 'version "2026.1"'),
+    n.CurrencyClause: ("currency", "currency USD"),
+    n.PeriodClause: ("period", "period month"),
+    n.RoundingClause: ("rounding", "rounding half_up to 0.01 on components"),
+}
+
+
+def check_header(ctx: CheckContext) -> None:
+    header = ctx.plan.header
+    if not header.name.strip():
+        ctx.error("E402", "the plan needs a name", header.span, hint='plan "Retail floor team"')
+    seen: dict[type, n.HeaderClause] = {}
+    for clause in header.clauses:
+        first = seen.setdefault(type(clause), clause)
+        if first is not clause:
+            word = _REQUIRED.get(type(clause), ("description", ""))[0]
+            ctx.error(
+                "E403",
+                f"the plan's {word} is given twice",
+                clause.span,
+                related=[Related(first.span, "first given here")],
+            )
+    for kind, (word, example) in _REQUIRED.items():
+        if kind not in seen:
+            ctx.error(
+                "E402",
+                f"the plan header does not say its {word}",
+                header.span,
+                hint=f"add `{example}` after the plan's name",
+            )
+    for clause in seen.values():
+        match clause:
+            case n.CurrencyClause(code=code):
+                if is_currency(code):
+                    ctx.currency = code
+                else:
+                    ctx.error("E104", f"`{code}` is not an ISO 4217 currency code", clause.span)
+            case n.PeriodClause(unit=unit, anchor=anchor):
+                ctx.scheme = PeriodScheme(PeriodKind(unit), anchor)
+    rounding = seen.get(n.RoundingClause)
+    if isinstance(rounding, n.RoundingClause):
+        _check_rounding(ctx, rounding)
+
+
+def _check_rounding(ctx: CheckContext, clause: n.RoundingClause) -> None:
+    if clause.mode is None:
+        return
+    places = clause.places
+    if len(set(places)) != len(places):
+        ctx.error("E404", "a rounding place is listed twice", clause.span)
+    unit: Decimal | None
+    if isinstance(clause.unit, n.MinorUnit):
+        unit = minor_unit(ctx.currency) if ctx.currency != "XXX" else None
+    elif isinstance(clause.unit, n.Literal) and isinstance(clause.unit.value, Decimal):
+        unit = clause.unit.value
+        if clause.unit.kind != "number" or unit <= 0:
+            ctx.error(
+                "E404",
+                f"a rounding unit is a positive number like 0.01, not `{clause.unit.text}`",
+                clause.unit.span,
+            )
+            unit = None
+        elif ctx.currency != "XXX" and unit < minor_unit(ctx.currency):
+            ctx.warning(
+                "W405",
+                f"rounding to {clause.unit.text} is finer than the smallest unit of "
+                f"{ctx.currency} ({minor_unit(ctx.currency)})",
+                clause.unit.span,
+                hint="statements will show fractions of a cent; use `to minor unit`",
+            )
+    else:  # pragma: no cover - the grammar allows nothing else
+        unit = None
+    ctx.rounding_mode = RoundingMode(clause.mode)
+    ctx.rounding_unit = unit
+    ctx.rounding_places = tuple(dict.fromkeys(places))

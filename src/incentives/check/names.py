@@ -1,0 +1,167 @@
+"""Names: built-ins, declarations, reserved words, and unused definitions.
+
+Contract: after :func:`declare_names` every name the plan declares is in the
+context's symbol table exactly once (duplicates are E102, reserved words
+E103), each with either a known type or a resolver that infers it on first
+use. :func:`report_unused` warns (W110) about declarations nothing refers to.
+Standard roster fields have fixed types (E209 if declared otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from incentives.ast import nodes as n
+from incentives.ast.visitor import references
+from incentives.check.context import CheckContext, Level, Symbol
+from incentives.check.expressions import infer
+from incentives.check.types import DATE, TEXT, Type, column_type, money
+from incentives.values import ColumnType
+
+__all__ = ["BUILTIN_COLUMNS", "STANDARD_ROSTER_FIELDS", "declare_names", "report_unused"]
+
+#: Columns every ledger has (DESIGN §4); ``amount`` is money in the plan currency.
+BUILTIN_COLUMNS = ("txn_id", "date", "payee", "amount", "currency")
+
+#: Roster columns with a fixed meaning and type.
+STANDARD_ROSTER_FIELDS: dict[str, ColumnType] = {
+    "name": ColumnType.TEXT,
+    "role": ColumnType.TEXT,
+    "manager": ColumnType.TEXT,
+    "fte": ColumnType.DECIMAL,
+    "start_date": ColumnType.DATE,
+    "end_date": ColumnType.DATE,
+    "payout_currency": ColumnType.TEXT,
+    "plan": ColumnType.TEXT,
+}
+
+
+def _builtin_type(name: str, currency: str) -> Type:
+    return {"txn_id": TEXT, "date": DATE, "payee": TEXT, "currency": TEXT}.get(
+        name, money(currency)
+    )
+
+
+def declare_names(ctx: CheckContext, reserved: frozenset[str]) -> None:
+    """Declare built-ins and every name the plan defines."""
+    for name in BUILTIN_COLUMNS:
+        ctx.declare(
+            Symbol(
+                name,
+                "builtin",
+                ctx.plan.header.span,
+                type=_builtin_type(name, ctx.currency),
+                level=Level.LINE,
+                used=True,
+            )
+        )
+    for decl in ctx.plan.declarations:
+        match decl:
+            case n.FieldsDecl():
+                for field in decl.fields:
+                    _check_reserved(ctx, field.name, reserved)
+                    _declare_field(ctx, decl.table, field)
+            case n.LetDecl(name=name):
+                _check_reserved(ctx, name, reserved)
+                if ctx.declare(Symbol(name.text, "let", name.span, decl)):
+                    ctx.resolvers[name.text] = _let_resolver(ctx, decl)
+            case n.MeasureDecl(name=name):
+                _check_reserved(ctx, name, reserved)
+                ctx.declare(Symbol(name.text, "measure", name.span, decl))
+            case n.QuotaDecl(name=name):
+                _check_reserved(ctx, name, reserved)
+                ctx.declare(
+                    Symbol(name.text, "quota", name.span, decl, money(ctx.currency), Level.PAYEE)
+                )
+            case n.TiersDecl(name=name):
+                _check_reserved(ctx, name, reserved)
+                ctx.declare(Symbol(name.text, "tiers", name.span, decl))
+            case n.RateTableDecl(name=name):
+                _check_reserved(ctx, name, reserved)
+                ctx.declare(Symbol(name.text, "rate_table", name.span, decl))
+            case n.ComponentDecl(name=name):
+                _check_reserved(ctx, name, reserved)
+                ctx.declare(
+                    Symbol(
+                        name.text, "component", name.span, decl, money(ctx.currency), Level.PAYEE
+                    )
+                )
+            case _:
+                pass
+
+
+def _check_reserved(ctx: CheckContext, name: n.Name, reserved: frozenset[str]) -> None:
+    if name.text in reserved and not name.quoted:
+        ctx.error(
+            "E103",
+            f"`{name.text}` is a reserved word and cannot name something",
+            name.span,
+            hint=f"choose another name; a data column called `{name.text}` is written "
+            f"in backticks: `{name.text}`",
+        )
+
+
+def _declare_field(ctx: CheckContext, table: str, field: n.FieldDecl) -> None:
+    kind = ColumnType(field.type_name)
+    type_ = column_type(kind, ctx.currency)
+    if table == "roster":
+        standard = STANDARD_ROSTER_FIELDS.get(field.name.text)
+        if standard is not None and standard is not kind:
+            ctx.error(
+                "E209",
+                f"the roster field `{field.name.text}` is always {standard.value}, "
+                f"not {field.type_name}",
+                field.span,
+                hint=f"declare it as `{field.name.text}: {standard.value}`",
+            )
+            type_ = column_type(standard, ctx.currency)
+        if field.name.text == "payee":
+            ctx.error("E102", "`payee` is the roster's key, not a field", field.name.span)
+            return
+    if field.default is not None:
+        if table != "metrics":
+            ctx.error(
+                "E412",
+                "only metrics can have a default; a missing data value is an error",
+                field.default.span,
+            )
+        else:
+            default_t, level = infer(ctx, field.default)
+            if level is not Level.CONST or not isinstance(field.default, n.Literal):
+                ctx.error("E412", "a default must be a literal value", field.default.span)
+            elif default_t != type_ and not (default_t.is_number and type_.is_number):
+                ctx.error(
+                    "E203",
+                    f"the default of `{field.name.text}` must be {type_.phrase}, "
+                    f"not {default_t.phrase}",
+                    field.default.span,
+                )
+    symbol_kind = {"ledger": "column", "roster": "roster", "metrics": "metric"}[table]
+    level = Level.LINE if table == "ledger" else Level.PAYEE
+    ctx.declare(
+        Symbol(field.name.text, symbol_kind, field.name.span, field, type_, level)  # type: ignore[arg-type]
+    )
+
+
+def _let_resolver(ctx: CheckContext, decl: n.LetDecl) -> Callable[[], None]:
+    def resolve() -> None:
+        symbol = ctx.symbols[decl.name.text]
+        type_, level = infer(ctx, decl.value)
+        symbol.type, symbol.level = type_, level
+        symbol.depends_on = tuple(name.text for name in references(decl.value))
+
+    return resolve
+
+
+def report_unused(ctx: CheckContext) -> None:
+    """W110 for every declared name that nothing uses."""
+    for symbol in ctx.symbols.values():
+        if symbol.used or symbol.kind in ("builtin", "component"):
+            continue
+        ctx.warning(
+            "W110",
+            f"`{symbol.name}` is declared but never used",
+            symbol.span,
+            hint="remove it, or use it in a component",
+        )
+

@@ -1,0 +1,213 @@
+"""Static types and the unit algebra of plan expressions.
+
+Contract: every expression the checker accepts has one :class:`Type`; the
+rules below are the whole of the unit algebra, and the evaluator relies on
+them without re-checking.
+
+* money[C] ± money[C] → money[C]; money of two currencies never mix.
+* money × number → money; number × money → money; money × money is an error.
+* money ÷ number → money; money[C] ÷ money[C] → percent (a ratio such as
+  attainment); number ÷ money is an error.
+* numbers (count, decimal, percent) mix freely; the result keeps the flavour
+  when both sides share it (count + count → count) and is decimal otherwise.
+  Division of numbers gives decimal.
+* comparisons need both sides of one kind (money of one currency, numbers,
+  dates, texts, booleans); texts and booleans only compare with = and !=.
+
+>>> money("USD").is_money, PERCENT.is_number
+(True, True)
+>>> str(money("USD")), str(COUNT)
+('money[USD]', 'count')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from incentives.values import ColumnType
+
+__all__ = [
+    "BOOL",
+    "COUNT",
+    "DATE",
+    "DECIMAL",
+    "ERROR",
+    "PERCENT",
+    "TEXT",
+    "Type",
+    "arithmetic",
+    "column_type",
+    "comparable",
+    "money",
+    "unify",
+]
+
+Kind = Literal["money", "percent", "decimal", "count", "text", "bool", "date", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class Type:
+    """A value's type; money carries its currency."""
+
+    kind: Kind
+    currency: str | None = None
+
+    @property
+    def is_money(self) -> bool:
+        return self.kind == "money"
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind in ("percent", "decimal", "count")
+
+    @property
+    def is_numeric(self) -> bool:
+        """Money or a number: something arithmetic applies to."""
+        return self.is_money or self.is_number
+
+    @property
+    def is_error(self) -> bool:
+        return self.kind == "error"
+
+    def __str__(self) -> str:
+        if self.kind == "money":
+            return f"money[{self.currency}]"
+        return self.kind
+
+    @property
+    def phrase(self) -> str:
+        """The type in words, for messages: "an amount in USD", "a percent"."""
+        return {
+            "money": f"an amount in {self.currency}",
+            "percent": "a percent",
+            "decimal": "a decimal number",
+            "count": "a count",
+            "text": "a text",
+            "bool": "a yes/no condition",
+            "date": "a date",
+            "error": "an invalid value",
+        }[self.kind]
+
+
+    @property
+    def plural(self) -> str:
+        """The type in words, plural: "amounts in USD", "percents"."""
+        return {
+            "money": f"amounts in {self.currency}",
+            "percent": "percents",
+            "decimal": "decimal numbers",
+            "count": "counts",
+            "text": "texts",
+            "bool": "yes/no conditions",
+            "date": "dates",
+            "error": "invalid values",
+        }[self.kind]
+
+
+def money(currency: str) -> Type:
+    return Type("money", currency)
+
+
+PERCENT = Type("percent")
+DECIMAL = Type("decimal")
+COUNT = Type("count")
+TEXT = Type("text")
+BOOL = Type("bool")
+DATE = Type("date")
+#: The type of an expression that already has a diagnostic; never reported again.
+ERROR = Type("error")
+
+
+def column_type(kind: ColumnType, currency: str) -> Type:
+    """The static type of a declared column; money columns are in ``currency``."""
+    if kind is ColumnType.MONEY:
+        return money(currency)
+    return Type(kind.value)
+
+
+def _number_flavour(a: Type, b: Type) -> Type:
+    return a if a.kind == b.kind else DECIMAL
+
+
+def arithmetic(op: str, left: Type, right: Type) -> Type | str:
+    """The result type of ``left op right``, or a message saying why not.
+
+    >>> arithmetic("*", money("USD"), PERCENT)
+    Type(kind='money', currency='USD')
+    >>> arithmetic("+", money("USD"), money("EUR"))
+    'cannot add an amount in USD and an amount in EUR: the currencies differ'
+    """
+    if left.is_error or right.is_error:
+        return ERROR
+    if not left.is_numeric or not right.is_numeric:
+        bad = left if not left.is_numeric else right
+        return f"arithmetic needs numbers or amounts, but this is {bad.phrase}"
+    verb = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "of": "take"}[op]
+    if op in ("+", "-"):
+        if left.is_money and right.is_money:
+            if left.currency != right.currency:
+                return (
+                    f"cannot {verb} {left.phrase} and {right.phrase}: the currencies differ"
+                )
+            return left
+        if left.is_money or right.is_money:
+            other = right if left.is_money else left
+            return (
+                f"cannot {verb} {left.phrase} and {right.phrase}: "
+                f"{other.phrase} has no currency"
+            )
+        return _number_flavour(left, right)
+    if op in ("*", "of"):
+        if left.is_money and right.is_money:
+            return f"cannot multiply {left.phrase} by {right.phrase}"
+        if op == "of" and left.is_money:
+            return f"`of` takes a share of an amount: the left side must be a rate, not {left.phrase}"
+        if left.is_money:
+            return left
+        if right.is_money:
+            return right
+        return _number_flavour(left, right)
+    # division
+    if left.is_money and right.is_money:
+        if left.currency != right.currency:
+            return f"cannot divide {left.phrase} by {right.phrase}: the currencies differ"
+        return PERCENT
+    if left.is_money:
+        return left
+    if right.is_money:
+        return f"cannot divide {left.phrase} by {right.phrase}"
+    return DECIMAL
+
+
+def comparable(op: str, left: Type, right: Type) -> str | None:
+    """None if ``left op right`` is allowed, else a message."""
+    if left.is_error or right.is_error:
+        return None
+    if left.is_number and right.is_number:
+        return None
+    if left.is_money and right.is_money:
+        if left.currency != right.currency:
+            return f"cannot compare {left.phrase} with {right.phrase}: the currencies differ"
+        return None
+    if left.kind != right.kind:
+        hint = ""
+        if left.is_money and right.is_number or right.is_money and left.is_number:
+            hint = " (write the amount with its currency, like 0 USD)"
+        return f"cannot compare {left.phrase} with {right.phrase}{hint}"
+    if left.kind in ("text", "bool") and op not in ("=", "!="):
+        return f"{left.phrase} can only be compared with = or !="
+    return None
+
+
+def unify(a: Type, b: Type) -> Type | None:
+    """The common type of two branches (``if``, ``min``), or None."""
+    if a.is_error:
+        return b
+    if b.is_error:
+        return a
+    if a == b:
+        return a
+    if a.is_number and b.is_number:
+        return DECIMAL
+    return None

@@ -1,0 +1,10 @@
+"""Stage 3 of the pipeline: checked plan → IR.
+
+``compile_plan(checked)`` returns an :class:`incentives.compile.ir.Plan`;
+see ``ir.py`` for what the IR guarantees to the evaluator.
+"""
+
+from incentives.compile.ir import Plan
+from incentives.compile.lower import compile_plan
+
+__all__ = ["Plan", "compile_plan"]

@@ -1,0 +1,458 @@
+"""The plan IR: resolved, typed, and ready for evaluation.
+
+Contract (what the evaluator may assume without checking):
+
+* no unresolved names: every reference says what it reads (a ledger column,
+  a roster field, a metric, a rate table, or a per-payee value computed
+  earlier in :attr:`Plan.order`);
+* every expression has a concrete type, and levels never mix: line-level
+  expressions (measure arguments and filters, per-line payments) read only
+  the line and constants; payee-level ones never read a ledger column;
+* tiers are sorted, contiguous and non-overlapping, start at or below zero and
+  end unbounded; rate tables are unambiguous under their hit policy;
+* constants are folded; rounding points are explicit (:class:`Round` nodes,
+  per-line rounding inside line expressions, and :attr:`Plan.rounding` for
+  components);
+* every node keeps the span of the plan text it came from.
+
+The evaluator should never have to re-check anything the checker proved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from incentives.check.types import Type
+from incentives.money import RoundingMode
+from incentives.periods import PeriodKind, PeriodScheme
+from incentives.source import SourceFile, Span
+from incentives.values import ColumnType, Value
+
+__all__ = [
+    "Aggregate",
+    "Arith",
+    "Band",
+    "Cmp",
+    "Column",
+    "Component",
+    "Cond",
+    "Const",
+    "Excess",
+    "Example",
+    "Expr",
+    "Field",
+    "Fn",
+    "Gate",
+    "InSet",
+    "Let",
+    "Logic",
+    "Measure",
+    "Metric",
+    "MetricSpec",
+    "Neg",
+    "Not",
+    "Plan",
+    "Quota",
+    "RampStep",
+    "RateLookup",
+    "RateRow",
+    "RateTable",
+    "Ref",
+    "Round",
+    "Rounding",
+    "TierApply",
+    "TierTable",
+    "Total",
+]
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    value: Value
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A ledger line's column (line level)."""
+
+    name: str
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RateLookup:
+    """The value of a rate table for the current line (line level)."""
+
+    table: str
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A roster field of the payee (payee level)."""
+
+    name: str
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A metric of the payee for the period (payee level)."""
+
+    name: str
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A named per-payee value computed earlier (let, measure, quota, component)."""
+
+    name: str
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Arith:
+    op: Literal["+", "-", "*", "/"]
+    left: Expr
+    right: Expr
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    operand: Expr
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Cmp:
+    op: Literal["=", "!=", "<", "<=", ">", ">="]
+    left: Expr
+    right: Expr
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Logic:
+    op: Literal["and", "or"]
+    left: Expr
+    right: Expr
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Expr
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class InSet:
+    operand: Expr
+    values: tuple[Value, ...]
+    negated: bool
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Cond:
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Fn:
+    name: Literal["min", "max", "clamp", "abs"]
+    args: tuple[Expr, ...]
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    value: Expr
+    unit: Decimal
+    mode: RoundingMode
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Excess:
+    """``max(base - threshold, 0)``: the part of a base above a gate's threshold."""
+
+    base: Expr
+    threshold: Expr
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TierApply:
+    """A tier table applied to a base (``on``) or read at a value (``at``).
+
+    For ``on``: ``quota`` turns attainment bands into money slices of the
+    base; ``start`` (a gate's threshold, marginal tables only) pays only the
+    slices above it.
+    """
+
+    table: str
+    mode: Literal["on", "at"]
+    base: Expr
+    quota: Expr | None
+    start: Expr | None
+    type: Type
+    span: Span
+
+
+Expr = (
+    Const
+    | Column
+    | RateLookup
+    | Field
+    | Metric
+    | Ref
+    | Arith
+    | Neg
+    | Cmp
+    | Logic
+    | Not
+    | InSet
+    | Cond
+    | Fn
+    | Round
+    | Excess
+    | TierApply
+)
+
+# ------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    lower: Decimal | None
+    lower_inclusive: bool
+    upper: Decimal | None
+    upper_inclusive: bool
+    value: Decimal
+    value_to: Decimal | None
+    #: The band as the author wrote it, for traces: "at least 100% and below 150%".
+    text: str
+    span: Span
+
+    def contains(self, x: Decimal) -> bool:
+        if self.lower is not None and (x < self.lower or (x == self.lower and not self.lower_inclusive)):
+            return False
+        return not (
+            self.upper is not None
+            and (x > self.upper or (x == self.upper and not self.upper_inclusive))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TierTable:
+    name: str
+    kind: Literal["marginal", "retroactive", "flat", "interpolated"]
+    bands: tuple[Band, ...]
+    bound_type: Type
+    value_type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RateRow:
+    #: One key value per key column; None is the wildcard ``any``.
+    keys: tuple[Value | None, ...]
+    value: Decimal
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RateTable:
+    name: str
+    keys: tuple[str, ...]
+    policy: Literal["unique", "first"]
+    rows: tuple[RateRow, ...]
+    otherwise: RateRow | None
+    type: Type
+    span: Span
+
+
+# --------------------------------------------------------------- definitions
+
+Aggregate = Literal["sum", "min", "max", "average", "count", "count_distinct"]
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """Stage 1: a filter, an optional per-line expression, and an aggregate."""
+
+    name: str
+    aggregate: Aggregate
+    argument: Expr | None
+    where: Expr | None
+    #: A to-date horizon (quarter to date …), or None for the pay period itself.
+    horizon: PeriodKind | None
+    default: Value | None
+    type: Type
+    span: Span
+    #: The per-line payments of a component are measures the author did not name.
+    component: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Let:
+    name: str
+    value: Expr
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RampStep:
+    first: int
+    last: int
+    factor: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    name: str
+    #: None: the quotas table; else the goal amount.
+    goal: Expr | None
+    goal_kind: PeriodKind
+    split: Literal["none", "evenly", "calendar_days", "working_days", "weights"]
+    weights: tuple[Decimal, ...]
+    prorate_fte: bool
+    prorate_days: bool
+    ramp: tuple[RampStep, ...]
+    rounding: tuple[RoundingMode, Decimal] | None
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """``gate at T, nothing below``: pay nothing while ``base < threshold``."""
+
+    base: Expr
+    threshold: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    name: str
+    label: str
+    kind: Literal["commission", "bonus", "spiff", "multiplier"]
+    #: What is computed before conditions and limits: an expression, the sum of
+    #: the per-line measure ``lines``, or a multiplier's uplift.
+    amount: Expr | None
+    lines: str | None
+    targets: tuple[str, ...]
+    factor: Expr | None
+    when: Expr | None
+    gate: Gate | None
+    cap: Expr | None
+    floor: Expr | None
+    type: Type
+    span: Span
+    #: The plan text of the payment, for traces ("5% of sales").
+    formula: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    cap: Expr | None
+    floor: Expr | None
+
+
+@dataclass(frozen=True, slots=True)
+class Rounding:
+    mode: RoundingMode
+    unit: Decimal
+    components: bool
+    lines: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSpec:
+    name: str
+    column_type: ColumnType
+    default: Value | None
+
+
+# ---------------------------------------------------------------- examples
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """An embedded example: records for a dataset, a period, and expectations."""
+
+    title: str
+    period: str
+    roster: tuple[dict[str, Value], ...]
+    quotas: tuple[dict[str, Value], ...]
+    metrics: tuple[dict[str, Value], ...]
+    ledger: tuple[dict[str, Value], ...]
+    #: (payee, name or None for the total, expected value, span of the expectation)
+    expectations: tuple[tuple[str, str | None, Value, Span], ...]
+    span: Span
+
+
+# --------------------------------------------------------------------- plan
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A compiled plan: everything the evaluator needs, and nothing to check."""
+
+    name: str
+    version: str
+    description: str
+    currency: str
+    scheme: PeriodScheme
+    rounding: Rounding | None
+    source: SourceFile
+    ledger_columns: tuple[tuple[str, ColumnType], ...]
+    roster_fields: tuple[tuple[str, ColumnType], ...]
+    metrics: tuple[MetricSpec, ...]
+    holidays: frozenset[date]
+    measures: tuple[Measure, ...]
+    lets: dict[str, Let]
+    quotas: dict[str, Quota]
+    components: tuple[Component, ...]
+    total: Total
+    tiers: dict[str, TierTable]
+    rate_tables: dict[str, RateTable]
+    #: Per-payee names (lets, measures, quotas, components) in evaluation order.
+    order: tuple[str, ...]
+    examples: tuple[Example, ...] = field(default=())
+
+    @property
+    def quota_goal_kind(self) -> PeriodKind | None:
+        """The period of goals read from the quotas table, if the plan reads it."""
+        kinds = {q.goal_kind for q in self.quotas.values() if q.goal is None}
+        return next(iter(kinds)) if kinds else None

@@ -1,0 +1,499 @@
+"""Checked AST → IR: resolve names, fold constants, make rounding explicit.
+
+Contract: :func:`compile_plan` turns a :class:`~incentives.check.CheckedPlan`
+into an :class:`~incentives.compile.ir.Plan` that satisfies every promise in
+``ir.py``. It only reorganises what the checker proved; it reports nothing.
+If it meets something the checker should have refused it raises
+:class:`~incentives.errors.InternalError`.
+
+Rewrites done here, so the evaluator stays small:
+
+* ``x of y`` becomes ``x * y``; constant sub-expressions become constants;
+* a per-line or per-unit payment becomes a stage-1 measure (named
+  ``<component>:lines``) whose per-line expression already applies the
+  per-line cap, floor and (if the plan rounds lines) rounding;
+* ``gate …, excess only`` becomes an :class:`~incentives.compile.ir.Excess`
+  base for a rate, or a ``start`` for marginal tiers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from incentives.ast import nodes as n
+from incentives.check import CheckedPlan, Level
+from incentives.check.components import gate_base
+from incentives.check.constants import const_value
+from incentives.check.quotas import goal_kind
+from incentives.check.types import Type
+from incentives.compile import ir
+from incentives.errors import InternalError
+from incentives.money import RoundingMode, evaluation_context, format_decimal, minor_unit
+from incentives.source import Span
+from incentives.periods import PeriodKind
+from incentives.values import ColumnType, Value
+
+__all__ = ["compile_plan", "lines_measure_name"]
+
+
+def lines_measure_name(component: str) -> str:
+    """The stage-1 measure holding a component's per-line payments."""
+    return f"{component}:lines"
+
+
+class _Lowering:
+    def __init__(self, checked: CheckedPlan) -> None:
+        self.cp = checked
+        self.ctx = checked.context
+        self.text = checked.source.text
+
+    def formula(self, node: object) -> str:
+        span = node.span  # type: ignore[attr-defined]
+        return " ".join(self.text[span.start : span.end].split())
+
+    def type(self, expr: object) -> Type:
+        return self.cp.type_of(expr)
+
+    # ---------------------------------------------------------------- exprs
+    def expr(self, e: n.Expr) -> ir.Expr:
+        t = self.type(e)
+        if self.cp.level_of(e) is Level.CONST and not isinstance(e, n.Literal):
+            with evaluation_context():
+                value = const_value(self.ctx, e)
+            if value is not None:
+                return ir.Const(value, t, e.span)
+        match e:
+            case n.Literal(value=value):
+                return ir.Const(value, t, e.span)
+            case n.Ref(name=name):
+                return self.ref(name, t, e)
+            case n.Binary(op=op, left=left, right=right):
+                a, b = self.expr(left), self.expr(right)
+                if op in ("+", "-", "*", "/", "of"):
+                    return ir.Arith("*" if op == "of" else op, a, b, t, e.span)  # type: ignore[arg-type]
+                if op in ("and", "or"):
+                    return ir.Logic(op, a, b, t, e.span)  # type: ignore[arg-type]
+                return ir.Cmp(op, a, b, t, e.span)  # type: ignore[arg-type]
+            case n.Unary(op=op, operand=operand):
+                inner = self.expr(operand)
+                return ir.Not(inner, t, e.span) if op == "not" else ir.Neg(inner, t, e.span)
+            case n.InList(operand=operand, items=items, negated=negated):
+                values = tuple(item.value for item in items)
+                return ir.InSet(self.expr(operand), values, negated, t, e.span)
+            case n.IfElse(condition=c, then=a, otherwise=b):
+                return ir.Cond(self.expr(c), self.expr(a), self.expr(b), t, e.span)
+            case n.Call(function=function, args=args):
+                lowered = tuple(self.expr(a) for a in args)
+                return ir.Fn(function, lowered, t, e.span)  # type: ignore[arg-type]
+            case n.Round(value=value, unit=unit, mode=mode):
+                size = self.unit(unit)
+                how = RoundingMode(mode) if mode else self.cp.rounding_mode
+                if how is None:
+                    raise InternalError("round() without a mode passed the checker")
+                return ir.Round(self.expr(value), size, how, t, e.span)
+            case n.TierOn(tiers=tiers, base=base, quota=quota):
+                q = self.expr(quota) if quota is not None else None
+                return ir.TierApply(tiers.text, "on", self.expr(base), q, None, t, e.span)
+            case n.TierAt(tiers=tiers, value=value):
+                return ir.TierApply(tiers.text, "at", self.expr(value), None, None, t, e.span)
+        raise InternalError(f"cannot lower {e!r}")  # pragma: no cover
+
+    def ref(self, name: n.Name, t: Type, e: n.Ref) -> ir.Expr:
+        symbol = self.cp.symbols[name.text]
+        match symbol.kind:
+            case "builtin" | "column":
+                return ir.Column(name.text, t, e.span)
+            case "roster":
+                return ir.Field(name.text, t, e.span)
+            case "metric":
+                return ir.Metric(name.text, t, e.span)
+            case "rate_table":
+                return ir.RateLookup(name.text, t, e.span)
+            case "let":
+                assert isinstance(symbol.node, n.LetDecl)
+                if symbol.level is Level.LINE:
+                    # Line-level lets are inlined: stage 1 sees one expression.
+                    return self.expr(symbol.node.value)
+                return ir.Ref(name.text, t, e.span)
+            case "measure" | "quota" | "component":
+                return ir.Ref(name.text, t, e.span)
+        raise InternalError(f"`{name.text}` cannot be read as a value")  # pragma: no cover
+
+    def unit(self, unit: n.Literal | n.MinorUnit | None) -> Decimal:
+        if isinstance(unit, n.Literal):
+            assert isinstance(unit.value, Decimal)
+            return unit.value
+        if isinstance(unit, n.MinorUnit):
+            return minor_unit(self.cp.currency)
+        if self.cp.rounding_unit is None:
+            raise InternalError("round() without a unit passed the checker")
+        return self.cp.rounding_unit
+
+    # --------------------------------------------------------- declarations
+    def measure(self, decl: n.MeasureDecl) -> ir.Measure:
+        where: ir.Expr | None = None
+        horizon: PeriodKind | None = None
+        default: Value | None = None
+        for clause in decl.clauses:
+            match clause:
+                case n.WhereClause(condition=c):
+                    where = self.expr(c)
+                case n.OverClause(horizon=h):
+                    horizon = PeriodKind(h)
+                case n.DefaultClause(value=v):
+                    with evaluation_context():
+                        default = const_value(self.ctx, v)
+        argument = self.expr(decl.argument) if decl.argument is not None else None
+        symbol = self.cp.symbols[decl.name.text]
+        assert symbol.type is not None
+        if horizon is self.cp.scheme.kind:
+            horizon = None
+        return ir.Measure(
+            decl.name.text, decl.aggregate, argument, where, horizon, default, symbol.type, decl.span
+        )
+
+    def quota(self, decl: n.QuotaDecl) -> ir.Quota:
+        goal: ir.Expr | None = None
+        kind = self.cp.scheme.kind
+        split = "none"
+        weights: tuple[Decimal, ...] = ()
+        fte = days = False
+        ramp: list[ir.RampStep] = []
+        rounding: tuple[RoundingMode, Decimal] | None = None
+        for clause in decl.clauses:
+            match clause:
+                case n.GoalClause(source=source):
+                    goal = self.expr(source) if source is not None else None
+                    kind = goal_kind(clause, self.cp.scheme.kind)
+                case n.SplitClause(method=method, weights=ws):
+                    split = method
+                    weights = tuple(self.constant(w) for w in ws)
+                case n.ProrateClause(factors=factors):
+                    fte = "fte" in factors
+                    days = "days_active" in factors
+                case n.RampClause(steps=steps):
+                    for step in steps:
+                        last = step.last if step.last is not None else step.first
+                        ramp.append(ir.RampStep(step.first, last, self.constant(step.factor)))
+                case n.QuotaRoundClause(mode=mode, unit=unit):
+                    rounding = (RoundingMode(mode), self.unit(unit))
+        if kind is self.cp.scheme.kind:
+            split = "none"
+        symbol = self.cp.symbols[decl.name.text]
+        assert symbol.type is not None
+        return ir.Quota(
+            decl.name.text, goal, kind, split, weights, fte, days, tuple(ramp), rounding,  # type: ignore[arg-type]
+            symbol.type, decl.span,
+        )
+
+    def constant(self, e: n.Expr) -> Decimal:
+        with evaluation_context():
+            value = const_value(self.ctx, e)
+        if not isinstance(value, Decimal):
+            raise InternalError("a constant the checker accepted did not fold")
+        return value
+
+    def tiers(self, decl: n.TiersDecl) -> ir.TierTable:
+        info = self.cp.tier_info[decl.name.text]
+        bands = []
+        for band in decl.bands:
+            low = self.constant(band.lower.value) if band.lower is not None else None
+            high = self.constant(band.upper.value) if band.upper is not None else None
+            to = self.constant(band.value_to) if band.value_to is not None else None
+            bands.append(
+                ir.Band(
+                    low,
+                    band.lower.inclusive if band.lower is not None else False,
+                    high,
+                    band.upper.inclusive if band.upper is not None else False,
+                    self.constant(band.value),
+                    to,
+                    self.formula(band).removeprefix("band ").split(":")[0].strip(),
+                    band.span,
+                )
+            )
+        return ir.TierTable(
+            decl.name.text, decl.kind, tuple(bands), info.bound_type, info.value_type, decl.span
+        )
+
+    def rate_table(self, decl: n.RateTableDecl) -> ir.RateTable:
+        rows: list[ir.RateRow] = []
+        otherwise: ir.RateRow | None = None
+        for row in decl.rows:
+            value = row.value.value
+            assert isinstance(value, Decimal)
+            keys = tuple(None if isinstance(k, n.AnyKey) else k.value for k in row.keys)
+            lowered = ir.RateRow(keys, value, row.span)
+            if row.otherwise:
+                otherwise = lowered
+            else:
+                rows.append(lowered)
+        symbol = self.cp.symbols[decl.name.text]
+        assert symbol.type is not None
+        return ir.RateTable(
+            decl.name.text,
+            tuple(k.text for k in decl.keys),
+            decl.policy or "unique",
+            tuple(rows),
+            otherwise,
+            symbol.type,
+            decl.span,
+        )
+
+    def component(self, decl: n.ComponentDecl, measures: list[ir.Measure]) -> ir.Component:
+        money = self.cp.symbols[decl.name.text].type
+        assert money is not None
+        amount: ir.Expr | None = None
+        lines: str | None = None
+        targets: tuple[str, ...] = ()
+        factor: ir.Expr | None = None
+        when = gate = cap = floor = None
+        line_cap: ir.Expr | None = None
+        line_floor: ir.Expr | None = None
+        formula = ""
+        pays: n.PaySpec | None = None
+        gate_clause: n.GateClause | None = None
+        for clause in decl.clauses:
+            match clause:
+                case n.PaysClause(spec=spec):
+                    pays = spec
+                    formula = self.formula(spec)
+                case n.WhenClause(condition=c):
+                    when = self.expr(c)
+                case n.GateClause():
+                    gate_clause = clause
+                case n.CapClause(per_line=True, limit=limit):
+                    line_cap = self.expr(limit)
+                case n.FloorClause(per_line=True, limit=limit):
+                    line_floor = self.expr(limit)
+                case n.CapClause(limit=limit):
+                    cap = self.expr(limit)
+                case n.FloorClause(limit=limit):
+                    floor = self.expr(limit)
+                case n.MultipliesClause(targets=names, factor=f):
+                    targets = tuple(t.text for t in names)
+                    factor = self.expr(f)
+                    formula = self.formula(clause)
+        match pays:
+            case n.PayAmount(amount=expr):
+                amount, gate = self.gated(expr, gate_clause)
+            case n.PayPerLine(amount=expr, where=where) | n.PayPerUnit(amount=expr, where=where):
+                per_line = self.expr(expr)
+                if isinstance(pays, n.PayPerUnit):
+                    units = self.expr(pays.units)
+                    per_line = ir.Arith("*", per_line, units, money, pays.span)
+                if line_cap is not None:
+                    per_line = ir.Fn("min", (per_line, line_cap), money, pays.span)
+                if line_floor is not None:
+                    per_line = ir.Fn("max", (per_line, line_floor), money, pays.span)
+                rounding = self.cp.rounding_mode
+                if rounding is not None and "lines" in self.cp.rounding_places:
+                    assert self.cp.rounding_unit is not None
+                    per_line = ir.Round(per_line, self.cp.rounding_unit, rounding, money, pays.span)
+                lines = lines_measure_name(decl.name.text)
+                filter_ = self.expr(where) if where is not None else None
+                measures.append(
+                    ir.Measure(
+                        lines, "sum", per_line, filter_, None, None, money, pays.span, decl.name.text
+                    )
+                )
+        return ir.Component(
+            decl.name.text,
+            decl.label or decl.name.text,
+            decl.kind,
+            amount,
+            lines,
+            targets,
+            factor,
+            when,
+            gate,
+            cap,
+            floor,
+            money,
+            decl.span,
+            formula,
+        )
+
+    def gated(
+        self, expr: n.Expr, gate: n.GateClause | None
+    ) -> tuple[ir.Expr, ir.Gate | None]:
+        if gate is None:
+            return self.expr(expr), None
+        base, form = gate_base(self.ctx, expr)
+        if base is None:
+            raise InternalError("a gate without a base passed the checker")
+        threshold = self.expr(gate.threshold)
+        if gate.mode == "nothing_below":
+            return self.expr(expr), ir.Gate(self.expr(base), threshold, gate.span)
+        if form == "tiers":
+            assert isinstance(expr, n.TierOn)
+            lowered = self.expr(expr)
+            assert isinstance(lowered, ir.TierApply)
+            return (
+                ir.TierApply(
+                    lowered.table, "on", lowered.base, lowered.quota, threshold,
+                    lowered.type, lowered.span,
+                ),
+                None,
+            )
+        assert isinstance(expr, n.Binary)
+        base_ir = self.expr(base)
+        excess = ir.Excess(base_ir, threshold, base_ir.type, gate.span)
+        rate_side = expr.left if base is expr.right else expr.right
+        return ir.Arith("*", self.expr(rate_side), excess, self.type(expr), expr.span), None
+
+    def total(self) -> ir.Total:
+        cap = floor = None
+        for decl in self.cp.ast.declarations:
+            if isinstance(decl, n.TotalDecl):
+                for clause in decl.clauses:
+                    if isinstance(clause, n.CapClause):
+                        cap = self.expr(clause.limit)
+                    else:
+                        floor = self.expr(clause.limit)
+        return ir.Total(cap, floor)
+
+    # -------------------------------------------------------------- examples
+    def example(self, decl: n.ExampleDecl, fields: dict[str, ColumnType]) -> ir.Example:
+        period = ""
+        roster: list[dict[str, Value]] = []
+        quotas: list[dict[str, Value]] = []
+        metrics: list[dict[str, Value]] = []
+        ledger: list[dict[str, Value]] = []
+        expect: list[tuple[str, str | None, Value, Span]] = []
+        for clause in decl.clauses:
+            match clause:
+                case n.ExPeriod(label=label):
+                    period = label
+            # period first: metrics rows need it
+        for clause in decl.clauses:
+            match clause:
+                case n.ExPayee(payee=p, fields=fs):
+                    roster.append({"payee": p.text} | {f.name.text: self.cell(f.value, fields.get(f.name.text)) for f in fs})
+                case n.ExQuota(payee=p, period=label, amount=amount):
+                    quotas.append(
+                        {"payee": p.text, "period": label, "amount": amount.value,
+                         "currency": amount.currency or self.cp.currency}
+                    )
+                case n.ExMetric(payee=p, name=name, value=value):
+                    metrics.append(
+                        {"payee": p.text, "period": self.cp.scheme.parse(period).label,
+                         "name": name.text, "value": self.cell(value, fields.get(name.text))}
+                    )
+                case n.ExLine(txn_id=txn, day=day, payee=p, amount=amount, fields=fs):
+                    row: dict[str, Value] = {
+                        "txn_id": txn.text, "date": day.value, "payee": p.text,
+                        "amount": amount.value, "currency": amount.currency or self.cp.currency,
+                    }
+                    for f in fs:
+                        row[f.name.text] = self.cell(f.value, fields.get(f.name.text))
+                    ledger.append(row)
+                case n.ExExpect(payee=p, target=target, value=value):
+                    expect.append((p.text, target.text if target else None, value.value, clause.span))
+        return ir.Example(
+            decl.title, period, tuple(roster), tuple(quotas), tuple(metrics), tuple(ledger),
+            tuple(expect), decl.span,
+        )  # fmt: skip
+
+    @staticmethod
+    def cell(value: n.Literal, kind: ColumnType | None) -> Value:
+        """A literal as a data cell; percents keep their sign so data parsing reads them."""
+        if kind is ColumnType.PERCENT and isinstance(value.value, Decimal):
+            with evaluation_context():
+                return format_decimal(value.value.scaleb(2).normalize()) + "%"
+        return value.value
+
+
+def compile_plan(checked: CheckedPlan) -> ir.Plan:
+    """Lower a checked plan to the IR the evaluator runs."""
+    low = _Lowering(checked)
+    ast = checked.ast
+    header = {type(c): c for c in ast.header.clauses}
+    version = header.get(n.VersionClause)
+    description = header.get(n.DescriptionClause)
+    measures: list[ir.Measure] = []
+    lets: dict[str, ir.Let] = {}
+    quotas: dict[str, ir.Quota] = {}
+    components: list[ir.Component] = []
+    tiers: dict[str, ir.TierTable] = {}
+    rate_tables: dict[str, ir.RateTable] = {}
+    ledger_columns: list[tuple[str, ColumnType]] = []
+    roster_fields: list[tuple[str, ColumnType]] = []
+    metrics: list[ir.MetricSpec] = []
+    holidays: set[date] = set()
+    field_types: dict[str, ColumnType] = {}
+    for decl in ast.declarations:
+        if isinstance(decl, n.FieldsDecl):
+            for f in decl.fields:
+                kind = ColumnType(f.type_name)
+                field_types[f.name.text] = kind
+                if decl.table == "ledger":
+                    ledger_columns.append((f.name.text, kind))
+                elif decl.table == "roster":
+                    roster_fields.append((f.name.text, kind))
+                else:
+                    default = None
+                    if f.default is not None:
+                        with evaluation_context():
+                            default = const_value(checked.context, f.default)
+                    metrics.append(ir.MetricSpec(f.name.text, kind, default))
+    for decl in ast.declarations:
+        match decl:
+            case n.HolidaysDecl(days=days):
+                holidays.update(d.value for d in days)
+            case n.LetDecl(name=name, value=value):
+                symbol = checked.symbols[name.text]
+                if symbol.level is Level.PAYEE:
+                    assert symbol.type is not None
+                    lets[name.text] = ir.Let(name.text, low.expr(value), symbol.type, decl.span)
+            case n.MeasureDecl():
+                measures.append(low.measure(decl))
+            case n.QuotaDecl():
+                quotas[decl.name.text] = low.quota(decl)
+            case n.TiersDecl():
+                tiers[decl.name.text] = low.tiers(decl)
+            case n.RateTableDecl():
+                rate_tables[decl.name.text] = low.rate_table(decl)
+            case n.ComponentDecl():
+                components.append(low.component(decl, measures))
+    order = tuple(
+        name
+        for name in checked.order
+        if name in lets or name in quotas or any(c.name == name for c in components)
+        or any(m.name == name for m in measures)
+    )
+    rounding = None
+    if checked.rounding_mode is not None and checked.rounding_unit is not None:
+        rounding = ir.Rounding(
+            checked.rounding_mode,
+            checked.rounding_unit,
+            "components" in checked.rounding_places,
+            "lines" in checked.rounding_places,
+        )
+    examples = tuple(
+        low.example(d, field_types) for d in ast.declarations if isinstance(d, n.ExampleDecl)
+    )
+    return ir.Plan(
+        name=ast.header.name,
+        version=version.version if isinstance(version, n.VersionClause) else "",
+        description=description.text if isinstance(description, n.DescriptionClause) else "",
+        currency=checked.currency,
+        scheme=checked.scheme,
+        rounding=rounding,
+        source=checked.source,
+        ledger_columns=tuple(ledger_columns),
+        roster_fields=tuple(roster_fields),
+        metrics=tuple(metrics),
+        holidays=frozenset(holidays),
+        measures=tuple(measures),
+        lets=lets,
+        quotas=quotas,
+        components=tuple(components),
+        total=low.total(),
+        tiers=tiers,
+        rate_tables=rate_tables,
+        order=order,
+        examples=examples,
+    )
+

@@ -1,0 +1,162 @@
+"""CSV files to raw tables.
+
+Contract: :func:`read_csv` reads one file as UTF-8 (a leading BOM is
+allowed and dropped) with the standard ``csv`` module in strict mode and
+returns a :class:`~incentives.data.tables.RawTable` whose row numbers are the
+physical line numbers on which rows start, plus every structural problem
+found, as diagnostics:
+
+* ``D601`` the bytes are not UTF-8 (names the line of the first bad byte);
+* ``D608`` no header (the file is empty or blank);
+* ``D609`` a column name is empty, padded with spaces, or used twice;
+* ``D610`` the text is not valid CSV (a quote left open, text after a
+  closing quote, a field beyond the csv module's size limit);
+* ``D607`` a row has more or fewer cells than the header (the row is left
+  out of the table).
+
+Fully blank lines are not rows and are skipped. When no usable table can be
+built (D601, D608, D610, a duplicate column name) the table is None. A path
+that cannot be read at all is the caller's mistake: :class:`UsageError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+
+from incentives.data import _report
+from incentives.data.tables import RawRow, RawTable, header_problems
+from incentives.diagnostics import Diagnostic
+from incentives.errors import UsageError
+
+__all__ = ["parse_csv", "read_bytes", "read_csv"]
+
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+def read_csv(path: str | os.PathLike[str], name: str) -> tuple[RawTable | None, list[Diagnostic]]:
+    """Read one CSV file into a raw table.
+
+    Args:
+        path: the file; kept as given (never made absolute) to name it in
+            diagnostics.
+        name: the table it holds: ``ledger``, ``roster``, ``quotas`` or
+            ``metrics``.
+
+    Returns:
+        The table (None if no table can be built) and the problems found.
+
+    Raises:
+        UsageError: if the file does not exist or cannot be read.
+    """
+    return parse_csv(read_bytes(path), source=os.fspath(path), name=name)
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a file, or a :class:`UsageError` that says why not."""
+    source = os.fspath(path)
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"no such file: `{source}`") from None
+    except IsADirectoryError:
+        raise UsageError(f"`{source}` is a directory, not a CSV file") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read `{source}`: {exc.strerror or exc}") from None
+
+
+def parse_csv(data: bytes, *, source: str, name: str) -> tuple[RawTable | None, list[Diagnostic]]:
+    """Split CSV bytes into a raw table (see the module contract).
+
+    Args:
+        data: the file's bytes.
+        source: the name to give the file in diagnostics.
+        name: the table it holds.
+
+    Returns:
+        The table (None if no table can be built) and the problems found.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [_not_utf8(data, exc.start, source)]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    found: list[Diagnostic] = []
+    header: tuple[str, ...] | None = None
+    header_line = 0
+    rows: list[RawRow] = []
+    consumed = 0  # physical lines read so far; the next row starts after them
+    try:
+        for cells in reader:
+            line, consumed = consumed + 1, reader.line_num
+            if not cells:
+                continue  # a blank line is not a row
+            if header is None:
+                header, header_line = tuple(cells), line
+                found.extend(header_problems(header, source, line))
+            elif len(cells) != len(header):
+                found.append(_ragged(source, line, len(cells), len(header)))
+            else:
+                rows.append(RawRow(line, tuple(cells)))
+    except csv.Error as exc:
+        found.append(_bad_csv(source, consumed + 1, reader.line_num, exc))
+        return None, found
+    if header is None:
+        return None, [
+            _report.problem(
+                _report.EMPTY_FILE,
+                source,
+                1,
+                0,
+                f"`{source}` is empty: it has no header row",
+                "the first line must name the columns, like txn_id,date,payee,amount,currency",
+            )
+        ]
+    if len(set(header)) != len(header):
+        return None, found
+    return RawTable(name, source, header, tuple(rows), header_line), found
+
+
+def _not_utf8(data: bytes, start: int, source: str) -> Diagnostic:
+    before = data[:start]
+    line = len(_LINE_BREAK.findall(before)) + 1
+    return _report.problem(
+        _report.NOT_UTF8,
+        source,
+        line,
+        0,
+        f"`{source}` is not UTF-8 text: byte 0x{data[start]:02X} on line {line} is not valid UTF-8",
+        "re-export the file as UTF-8 (in Excel: Save As > CSV UTF-8)",
+    )
+
+
+def _ragged(source: str, line: int, cells: int, columns: int) -> Diagnostic:
+    if cells > columns:
+        hint = 'a value that contains a comma must be in double quotes, like "1,234"'
+    else:
+        hint = "add the missing cells; leave a cell empty if it has no value"
+    return _report.problem(
+        _report.RAGGED_ROW,
+        source,
+        line,
+        0,
+        f"row {line} has {cells} {'cell' if cells == 1 else 'cells'}, "
+        f"but the header has {columns} columns",
+        hint,
+    )
+
+
+def _bad_csv(source: str, start: int, stop: int, exc: csv.Error) -> Diagnostic:
+    where = f"row {start}" if stop <= start else f"the row from line {start} to {stop}"
+    return _report.problem(
+        _report.BAD_CSV,
+        source,
+        start,
+        0,
+        f"{where} is not valid CSV: {exc}",
+        "a value with a comma, quote or line break must be in double quotes, with each quote "
+        'inside doubled, like "27"" monitor"',
+    )

@@ -1,0 +1,274 @@
+"""A dataset: the input tables of one run, read, then validated for one plan.
+
+Contract: :class:`Dataset` holds the raw tables (``ledger`` and ``roster``
+required, ``quotas`` and ``metrics`` optional) with their sources and SHA-256
+digests; building one raises a single :class:`~incentives.errors.DataError`
+carrying every structural problem of every table (encoding, header, ragged
+rows, unsupported record values). :meth:`Dataset.validate` checks the tables
+against what a plan needs (:class:`DataRequirements`) and returns
+:class:`ValidatedData`, or raises one ``DataError`` carrying every problem,
+sorted by file, row, column and code, at most 200 per file. Nothing is
+computed from a dataset that failed validation.
+
+:class:`ValidatedData` does not depend on row order or source: the ledger is
+sorted by ``txn_id``, the mappings by key, and rows compare equal whatever
+file and row they came from.
+
+Diagnostic codes (all errors; the span is file, row, column, where the column
+is the 1-based position in the header, or 0 for a whole row or file):
+
+* ``D601`` a file is not UTF-8 (the line of the first bad byte)
+* ``D602`` a column the table or the plan needs is missing from the header
+* ``D603`` a cell is not a value of its column's type, or is out of range
+* ``D604`` a key appears twice (txn_id, roster payee, quota, metric)
+* ``D605`` a payee or manager is not in the roster
+* ``D606`` a currency is not an ISO 4217 code, or not the plan's currency
+* ``D607`` a row has more or fewer cells than the header
+* ``D608`` a file is empty: it has no header
+* ``D609`` a column name is empty, has spaces around it, or is used twice
+* ``D610`` the text is not valid CSV (an unclosed or stray quote)
+* ``D611`` a record holds a value of an unsupported type (a float, a datetime)
+* ``D612`` a required file (ledger.csv, roster.csv) is missing
+* ``D613`` more problems in one file than are listed
+* ``D614`` the roster's manager chain loops
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from incentives.data import _report
+from incentives.data.csv_source import parse_csv, read_bytes
+from incentives.data.models import LedgerLine, MetricEntry, Payee, QuotaEntry
+from incentives.data.records import from_records
+from incentives.data.tables import TABLE_NAMES, RawTable
+from incentives.data.validate import check_ledger, check_metrics, check_quotas, check_roster
+from incentives.diagnostics import Diagnostic
+from incentives.errors import UsageError
+from incentives.money import is_currency
+from incentives.periods import PeriodScheme
+from incentives.values import ColumnType, Value
+
+__all__ = ["DataRequirements", "Dataset", "ValidatedData"]
+
+_REQUIRED = ("ledger", "roster")
+
+Records = Iterable[Mapping[str, object]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataRequirements:
+    """What a plan reads from the data; the checker derives it from the plan."""
+
+    #: The plan's currency; every ledger line and quota must be in it.
+    currency: str
+    #: The plan's pay periods; metric period labels are labels of this scheme.
+    scheme: PeriodScheme
+    #: Extra ledger columns the plan reads, with their types.
+    ledger_columns: Mapping[str, ColumnType] = field(default_factory=dict)
+    #: Roster columns the plan reads. Standard columns keep their fixed types.
+    roster_fields: Mapping[str, ColumnType] = field(default_factory=dict)
+    #: Metrics the plan reads: name → (type, default). Rows of other metrics
+    #: are ignored; a missing metric is the evaluator's to report.
+    metrics: Mapping[str, tuple[ColumnType, Value | None]] = field(default_factory=dict)
+    #: The periods quotas are set for; None when the plan reads no quotas.
+    quota_scheme: PeriodScheme | None = None
+    #: The roster must have ``fte``, with a value for every payee.
+    needs_fte: bool = False
+    #: The roster must have ``start_date`` (cells may be empty).
+    needs_start_date: bool = False
+
+    def __post_init__(self) -> None:
+        if not is_currency(self.currency):
+            raise UsageError(f"`{self.currency}` is not an ISO 4217 currency code")
+
+
+@dataclass(frozen=True)
+class ValidatedData:
+    """Typed, checked rows, in canonical order."""
+
+    #: Ledger lines sorted by ``txn_id``.
+    ledger: tuple[LedgerLine, ...]
+    #: Payees by id, in id order.
+    roster: Mapping[str, Payee]
+    #: Quotas by (payee, period label), in key order; empty if the plan reads none.
+    quotas: Mapping[tuple[str, str], QuotaEntry]
+    #: Metric values by (payee, period label, name), in key order.
+    metrics: Mapping[tuple[str, str, str], MetricEntry]
+    #: Data rows read per table supplied (ignored rows included).
+    rows_read: dict[str, int]
+    #: Rows of metrics the plan does not declare, by metric name, in name order.
+    ignored_metrics: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The raw input tables of a run; immutable.
+
+    Build one with :meth:`from_dir`, :meth:`from_records` or
+    :meth:`from_tables`; the constructor takes the tables by name and the
+    SHA-256 digest of each.
+    """
+
+    tables: Mapping[str, RawTable]
+    digests: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        for name in _REQUIRED:
+            if name not in self.tables:
+                raise UsageError(f"a dataset needs a {name} table")
+        for name, table in self.tables.items():
+            if name not in TABLE_NAMES or table.name != name:
+                raise UsageError(
+                    f"table `{table.name}` given as `{name}`; the tables are "
+                    + ", ".join(TABLE_NAMES)
+                )
+        if set(self.digests) != set(self.tables):
+            raise UsageError("a dataset needs one digest per table")
+        order = [name for name in TABLE_NAMES if name in self.tables]
+        object.__setattr__(self, "tables", MappingProxyType({n: self.tables[n] for n in order}))
+        object.__setattr__(self, "digests", MappingProxyType({n: self.digests[n] for n in order}))
+
+    @classmethod
+    def from_dir(cls, path: str | os.PathLike[str]) -> Dataset:
+        """Read a dataset from a directory of CSV files.
+
+        ``ledger.csv`` and ``roster.csv`` are required, ``quotas.csv`` and
+        ``metrics.csv`` read when present, and other files ignored. Sources
+        are the directory as given joined with the file name.
+
+        Raises:
+            UsageError: if the directory does not exist or a file cannot be read.
+            DataError: with every structural problem, including a missing
+                ``ledger.csv`` or ``roster.csv`` (``D612``).
+        """
+        directory = Path(path)
+        if not directory.is_dir():
+            what = "is not a directory" if directory.exists() else "does not exist"
+            raise UsageError(f"data directory `{os.fspath(path)}` {what}")
+        tables: dict[str, RawTable] = {}
+        digests: dict[str, str] = {}
+        found: list[Diagnostic] = []
+        for name in TABLE_NAMES:
+            file = directory / f"{name}.csv"
+            source = str(file)
+            if not file.exists():
+                if name in _REQUIRED:
+                    found.append(
+                        _report.problem(
+                            _report.MISSING_FILE,
+                            source,
+                            0,
+                            0,
+                            f"`{source}` is missing: every dataset has a {name}",
+                        )
+                    )
+                continue
+            data = read_bytes(file)
+            table, problems = parse_csv(data, source=source, name=name)
+            found.extend(problems)
+            if table is not None:
+                tables[name] = table
+                digests[name] = hashlib.sha256(data).hexdigest()
+        if found:
+            raise _report.data_error(found)
+        return cls(tables, digests)
+
+    @classmethod
+    def from_records(
+        cls,
+        *,
+        ledger: Records,
+        roster: Records,
+        quotas: Records | None = None,
+        metrics: Records | None = None,
+    ) -> Dataset:
+        """Build a dataset from Python records (see :mod:`incentives.data.records`).
+
+        Raises:
+            UsageError: if a record is not a mapping.
+            DataError: with every unsupported value (a float, a datetime …).
+        """
+        given = {"ledger": ledger, "roster": roster, "quotas": quotas, "metrics": metrics}
+        tables: dict[str, RawTable] = {}
+        found: list[Diagnostic] = []
+        for name, records in given.items():
+            if records is None:
+                continue
+            table, problems = from_records(name, records)
+            found.extend(problems)
+            if table is not None:
+                tables[name] = table
+        if found:
+            raise _report.data_error(found)
+        return cls.from_tables(**tables)
+
+    @classmethod
+    def from_tables(
+        cls,
+        *,
+        ledger: RawTable,
+        roster: RawTable,
+        quotas: RawTable | None = None,
+        metrics: RawTable | None = None,
+    ) -> Dataset:
+        """Build a dataset from raw tables, digesting their canonical CSV form.
+
+        Raises:
+            UsageError: if a table is given under another table's name.
+        """
+        given = {"ledger": ledger, "roster": roster, "quotas": quotas, "metrics": metrics}
+        tables = {name: table for name, table in given.items() if table is not None}
+        digests = {
+            name: hashlib.sha256(table.canonical_csv()).hexdigest()
+            for name, table in tables.items()
+        }
+        return cls(tables, digests)
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """Table name → where it came from (the path as given, or ``<records:…>``)."""
+        return {name: table.source for name, table in self.tables.items()}
+
+    @property
+    def sha256(self) -> dict[str, str]:
+        """Table name → SHA-256 of the file's bytes (of the canonical CSV for records)."""
+        return dict(self.digests)
+
+    def validate(self, req: DataRequirements) -> ValidatedData:
+        """Check every table against what the plan needs.
+
+        Args:
+            req: the plan's data requirements.
+
+        Returns:
+            The typed rows, in canonical order.
+
+        Raises:
+            DataError: carrying every problem found (see the module's codes).
+        """
+        found: list[Diagnostic] = []
+        roster, payee_ids = check_roster(self.tables["roster"], req, found)
+        ledger = check_ledger(self.tables["ledger"], req, payee_ids, found)
+        quotas: dict[tuple[str, str], QuotaEntry] = {}
+        if "quotas" in self.tables:
+            quotas = check_quotas(self.tables["quotas"], req, payee_ids, found)
+        metrics: dict[tuple[str, str, str], MetricEntry] = {}
+        ignored: dict[str, int] = {}
+        if "metrics" in self.tables:
+            metrics, ignored = check_metrics(self.tables["metrics"], req, payee_ids, found)
+        if found:
+            raise _report.data_error(found)
+        return ValidatedData(
+            ledger=tuple(ledger),
+            roster=MappingProxyType(roster),
+            quotas=MappingProxyType(quotas),
+            metrics=MappingProxyType(metrics),
+            rows_read={name: len(table.rows) for name, table in self.tables.items()},
+            ignored_metrics=MappingProxyType(ignored),
+        )

@@ -1,0 +1,363 @@
+"""Row checks, one function per table, behind :meth:`Dataset.validate`.
+
+Contract: each ``check_*`` function reads one :class:`RawTable` against the
+plan's :class:`~incentives.data.dataset.DataRequirements`, appends every
+problem it finds to ``found`` (never raising for a data mistake) and returns
+the rows that passed. A table that lacks a column it needs is reported once
+per missing column and its rows are not read, so one missing column does not
+become a thousand bad cells. Duplicate and roster checks run on the raw key
+text of every row, so a row with a bad amount still has its payee checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from incentives.data import _report
+from incentives.data.cells import CellError, parse_cell
+from incentives.data.models import (
+    LedgerLine,
+    MetricEntry,
+    Payee,
+    QuotaEntry,
+    RowRef,
+    field_problems,
+)
+from incentives.data.tables import RawRow, RawTable
+from incentives.diagnostics import Diagnostic, Related
+from incentives.money import is_currency
+from incentives.values import ColumnType, Value
+
+if TYPE_CHECKING:
+    from incentives.data.dataset import DataRequirements
+
+__all__ = [
+    "LEDGER_COLUMNS",
+    "METRIC_COLUMNS",
+    "QUOTA_COLUMNS",
+    "ROSTER_STANDARD",
+    "check_ledger",
+    "check_metrics",
+    "check_quotas",
+    "check_roster",
+]
+
+LEDGER_COLUMNS = ("txn_id", "date", "payee", "amount", "currency")
+QUOTA_COLUMNS = ("payee", "period", "amount", "currency")
+METRIC_COLUMNS = ("payee", "period", "name", "value")
+#: Optional roster columns with a fixed meaning and type (the types the
+#: ``Payee`` model parses them by; a plan declaring another type for one is
+#: for the checker to report).
+ROSTER_STANDARD: Mapping[str, ColumnType] = {
+    "name": ColumnType.TEXT,
+    "role": ColumnType.TEXT,
+    "manager": ColumnType.TEXT,
+    "fte": ColumnType.DECIMAL,
+    "start_date": ColumnType.DATE,
+    "end_date": ColumnType.DATE,
+    "payout_currency": ColumnType.TEXT,
+    "plan": ColumnType.TEXT,
+}
+_CURRENCY_COLUMNS = frozenset({"currency", "payout_currency"})
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def is_key(text: str) -> bool:
+    """Whether cell text can be a key: not empty, no spaces around it."""
+    return text != "" and text == text.strip()
+
+
+class _Checker:
+    """Reads the cells of one table and reports its problems."""
+
+    def __init__(self, table: RawTable, found: list[Diagnostic]) -> None:
+        self.table = table
+        self.found = found
+        self.positions = {name: i for i, name in enumerate(table.columns)}
+
+    def cell(self, row: RawRow, column: str) -> str:
+        return row.cells[self.positions[column]]
+
+    def ref(self, row: RawRow) -> RowRef:
+        return RowRef(source=self.table.source, row=row.number)
+
+    def report(
+        self,
+        code: str,
+        row: int,
+        column: str,
+        message: str,
+        hint: str | None = None,
+        related: Sequence[Related] = (),
+    ) -> None:
+        position = self.positions.get(column, -1) + 1
+        self.found.append(
+            _report.problem(
+                code,
+                self.table.source,
+                row,
+                position,
+                f"column `{column}`: {message}",
+                hint,
+                related,
+            )
+        )
+
+    def require(self, needed: Mapping[str, str]) -> bool:
+        """Report each needed column (name → why) the header lacks."""
+        if self.table.header_line == 0 and not self.table.rows:
+            return True  # no records: an empty table, whose columns are unknown
+        missing = [column for column in needed if column not in self.positions]
+        for column in missing:
+            self.found.append(
+                _report.problem(
+                    _report.MISSING_COLUMN,
+                    self.table.source,
+                    self.table.header_line,
+                    0,
+                    f"column `{column}` is missing from the {self.table.name}: {needed[column]}",
+                    _column_hint(column, self.table.columns),
+                )
+            )
+        return not missing
+
+    def model(
+        self, model: type[_M], row: RawRow, data: dict[str, Any], context: dict[str, Any]
+    ) -> _M | None:
+        """Validate one row's model, reporting each bad field at its column."""
+        try:
+            return model.model_validate(data, context=context)
+        except ValidationError as exc:
+            for field, message, hint in field_problems(exc):
+                column = "payee" if field == "id" else field
+                code = _report.CURRENCY if column in _CURRENCY_COLUMNS else _report.BAD_CELL
+                self.report(code, row.number, column, message, hint)
+            return None
+
+    def typed(self, row: RawRow, types: Mapping[str, ColumnType]) -> dict[str, Value] | None:
+        """The plan-declared cells of a row, typed; None if any is bad."""
+        values: dict[str, Value] = {}
+        for column in sorted(types):
+            try:
+                values[column] = parse_cell(self.cell(row, column), types[column])
+            except CellError as exc:
+                self.report(_report.BAD_CELL, row.number, column, exc.message, exc.hint)
+        return values if len(values) == len(types) else None
+
+    def unique(
+        self, seen: dict[Any, int], key: object, row: RawRow, column: str, what: str
+    ) -> None:
+        """Report a key already seen on an earlier row, naming both rows."""
+        first = seen.setdefault(key, row.number)
+        if first != row.number:
+            where = _report.place(self.table.source, first, self.positions[column] + 1)
+            self.report(
+                _report.DUPLICATE_KEY,
+                row.number,
+                column,
+                f"{what} appears twice: on row {first} and on row {row.number}",
+                "each key may appear only once; delete or correct one of the rows",
+                (Related(where, "first used here"),),
+            )
+
+    def known_payee(self, roster: frozenset[str] | None, row: RawRow, column: str) -> None:
+        payee = self.cell(row, column)
+        if roster is None or not is_key(payee) or payee in roster:
+            return
+        close = difflib.get_close_matches(payee, sorted(roster), n=1)
+        self.report(
+            _report.UNKNOWN_PAYEE,
+            row.number,
+            column,
+            f"`{payee}` is not a payee in the roster",
+            f"did you mean `{close[0]}`?" if close else "add the payee to the roster",
+        )
+
+    def plan_currency(self, currency: str, row: RawRow, what: str) -> None:
+        found = self.cell(row, "currency")
+        if is_currency(found) and found != currency:
+            self.report(
+                _report.CURRENCY,
+                row.number,
+                "currency",
+                f"this plan pays in {currency}; {what} is in {found} "
+                "and the plan declares no conversion",
+            )
+
+
+def _column_hint(column: str, header: Sequence[str]) -> str | None:
+    same = [name for name in header if name.strip().casefold() == column.casefold()]
+    if same:
+        return (
+            f"the header has `{same[0]}`; column names must match exactly: rename it to `{column}`"
+        )
+    close = difflib.get_close_matches(column, list(header), n=1)
+    if close:
+        return f"is `{close[0]}` meant to be `{column}`? rename it"
+    return None
+
+
+def check_ledger(
+    table: RawTable, req: DataRequirements, roster: frozenset[str] | None, found: list[Diagnostic]
+) -> list[LedgerLine]:
+    """Ledger lines that passed, sorted by txn_id."""
+    checker = _Checker(table, found)
+    declared = {c: t for c, t in req.ledger_columns.items() if c not in LEDGER_COLUMNS}
+    needed = dict.fromkeys(LEDGER_COLUMNS, "every ledger has it")
+    needed |= dict.fromkeys(sorted(declared), "the plan reads it")
+    if not checker.require(needed):
+        return []
+    lines: list[LedgerLine] = []
+    seen: dict[Any, int] = {}
+    for row in table.rows:
+        txn_id = checker.cell(row, "txn_id")
+        if is_key(txn_id):
+            checker.unique(seen, txn_id, row, "txn_id", f"txn_id `{txn_id}`")
+        checker.known_payee(roster, row, "payee")
+        checker.plan_currency(req.currency, row, "the line")
+        values = checker.typed(row, declared)
+        data: dict[str, Any] = {c: checker.cell(row, c) for c in LEDGER_COLUMNS}
+        data |= {"values": values or {}, "ref": checker.ref(row)}
+        line = checker.model(LedgerLine, row, data, {})
+        if line is not None and values is not None:
+            lines.append(line)
+    return sorted(lines, key=lambda line: line.txn_id)
+
+
+def check_roster(
+    table: RawTable, req: DataRequirements, found: list[Diagnostic]
+) -> tuple[dict[str, Payee], frozenset[str] | None]:
+    """Payees that passed, sorted by id, and every payee id the roster names.
+
+    The ids are None when the roster lacks a column it needs; the other
+    tables then skip their roster checks.
+    """
+    checker = _Checker(table, found)
+    custom = {c: t for c, t in req.roster_fields.items() if c not in ROSTER_STANDARD}
+    custom.pop("payee", None)
+    needed = {"payee": "every roster has it"}
+    needed |= dict.fromkeys(sorted(set(req.roster_fields) - {"payee"}), "the plan reads it")
+    if req.needs_fte:
+        needed.setdefault("fte", "the plan prorates by FTE")
+    if req.needs_start_date:
+        needed.setdefault("start_date", "the plan prorates by days active")
+    if not checker.require(needed):
+        return {}, None
+    ids = frozenset(
+        checker.cell(row, "payee") for row in table.rows if is_key(checker.cell(row, "payee"))
+    )
+    standard = [c for c in ROSTER_STANDARD if c in checker.positions]
+    payees: dict[str, Payee] = {}
+    seen: dict[Any, int] = {}
+    for row in table.rows:
+        payee_id = checker.cell(row, "payee")
+        if is_key(payee_id):
+            checker.unique(seen, payee_id, row, "payee", f"payee `{payee_id}`")
+        if "manager" in checker.positions:
+            checker.known_payee(ids, row, "manager")
+        no_fte = req.needs_fte and checker.cell(row, "fte") == ""
+        if no_fte:
+            checker.report(
+                _report.BAD_CELL,
+                row.number,
+                "fte",
+                "empty cell; the plan prorates by FTE, so every payee needs one",
+            )
+        fields = checker.typed(row, custom)
+        data: dict[str, Any] = {"id": payee_id, "fields": fields or {}, "ref": checker.ref(row)}
+        data |= {c: checker.cell(row, c) for c in standard}
+        payee = checker.model(Payee, row, data, {})
+        if payee is not None and fields is not None and not no_fte:
+            payees.setdefault(payee.id, payee)
+    _check_cycles(checker, payees)
+    return dict(sorted(payees.items())), ids
+
+
+def _check_cycles(checker: _Checker, payees: Mapping[str, Payee]) -> None:
+    """Report each loop in the manager chain once, at its smallest payee id."""
+    managers = {
+        p.id: p.manager for p in payees.values() if p.manager is not None and p.manager in payees
+    }
+    done: set[str] = set()
+    for start in sorted(managers):
+        path: dict[str, int] = {}  # payee id → position on the chain from start
+        node: str | None = start
+        while node is not None and node not in done and node not in path:
+            path[node] = len(path)
+            node = managers.get(node)
+        done.update(path)
+        if node is None or node not in path:
+            continue
+        loop = list(path)[path[node] :]
+        first = min(loop)
+        loop = loop[loop.index(first) :] + loop[: loop.index(first)]
+        checker.report(
+            _report.MANAGER_CYCLE,
+            payees[first].ref.row,
+            "manager",
+            "the manager chain loops: " + " → ".join([*loop, first]),
+            "nobody can manage themselves, directly or through others",
+        )
+
+
+def check_quotas(
+    table: RawTable, req: DataRequirements, roster: frozenset[str] | None, found: list[Diagnostic]
+) -> dict[tuple[str, str], QuotaEntry]:
+    """Quotas that passed, keyed and sorted by (payee, period)."""
+    if req.quota_scheme is None:
+        return {}  # the plan does not read quotas
+    checker = _Checker(table, found)
+    if not checker.require(dict.fromkeys(QUOTA_COLUMNS, "every quotas table has it")):
+        return {}
+    quotas: dict[tuple[str, str], QuotaEntry] = {}
+    seen: dict[Any, int] = {}
+    context = {"scheme": req.quota_scheme}
+    for row in table.rows:
+        checker.known_payee(roster, row, "payee")
+        checker.plan_currency(req.currency, row, "the quota")
+        data: dict[str, Any] = {c: checker.cell(row, c) for c in QUOTA_COLUMNS}
+        entry = checker.model(QuotaEntry, row, data | {"ref": checker.ref(row)}, context)
+        if entry is not None:
+            key = (entry.payee, entry.period)
+            what = f"the quota of `{entry.payee}` for {entry.period}"
+            checker.unique(seen, key, row, "period", what)
+            quotas.setdefault(key, entry)
+    return dict(sorted(quotas.items()))
+
+
+def check_metrics(
+    table: RawTable, req: DataRequirements, roster: frozenset[str] | None, found: list[Diagnostic]
+) -> tuple[dict[tuple[str, str, str], MetricEntry], dict[str, int]]:
+    """Metrics that passed, keyed and sorted by (payee, period, name).
+
+    Rows of metrics the plan does not declare are skipped unread; they are
+    counted by name in the second result.
+    """
+    checker = _Checker(table, found)
+    if not checker.require(dict.fromkeys(METRIC_COLUMNS, "every metrics table has it")):
+        return {}, {}
+    metrics: dict[tuple[str, str, str], MetricEntry] = {}
+    ignored: Counter[str] = Counter()
+    seen: dict[Any, int] = {}
+    for row in table.rows:
+        name = checker.cell(row, "name")
+        if name not in req.metrics and is_key(name):
+            ignored[name] += 1
+            continue
+        kind = req.metrics[name][0] if name in req.metrics else ColumnType.TEXT
+        checker.known_payee(roster, row, "payee")
+        data: dict[str, Any] = {c: checker.cell(row, c) for c in METRIC_COLUMNS}
+        context = {"scheme": req.scheme, "value_type": kind}
+        entry = checker.model(MetricEntry, row, data | {"ref": checker.ref(row)}, context)
+        if entry is not None:
+            key = (entry.payee, entry.period, entry.name)
+            what = f"metric `{entry.name}` of `{entry.payee}` for {entry.period}"
+            checker.unique(seen, key, row, "period", what)
+            metrics.setdefault(key, entry)
+    return dict(sorted(metrics.items())), dict(sorted(ignored.items()))
