@@ -78,14 +78,14 @@ def call(function: str, args: Sequence[Value]) -> Value:
     """
     match function:
         case "min":
-            return min(args)  # type: ignore[type-var]
+            return min(args)  # type: ignore[type-var,unused-ignore]
         case "max":
-            return max(args)  # type: ignore[type-var]
+            return max(args)  # type: ignore[type-var,unused-ignore]
         case "clamp":
             value, low, high = args
-            if low > high:  # type: ignore[operator]
+            if low > high:  # type: ignore[operator,unused-ignore]
                 raise ValueError(f"clamp: the lower limit {low} is above the upper limit {high}")
-            return min(max(value, low), high)  # type: ignore[type-var]
+            return min(max(value, low), high)  # type: ignore[type-var,unused-ignore]
         case "abs":
             (value,) = args
             assert isinstance(value, Decimal)

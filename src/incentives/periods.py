@@ -270,4 +270,3 @@ def count_working_days(start: date, end: date, holidays: frozenset[date]) -> int
             count += 1
     count -= sum(1 for h in holidays if start <= h <= end and h.weekday() < 5)
     return count
-

@@ -527,9 +527,7 @@ class MultipliesClause:
     span: Span
 
 
-ComponentClause = (
-    PaysClause | WhenClause | GateClause | CapClause | FloorClause | MultipliesClause
-)
+ComponentClause = PaysClause | WhenClause | GateClause | CapClause | FloorClause | MultipliesClause
 
 
 @dataclass(frozen=True, slots=True)

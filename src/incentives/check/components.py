@@ -303,7 +303,8 @@ def _check_limit(
 
 
 def _check_cap_floor(
-    ctx: CheckContext, clauses: tuple[n.ComponentClause, ...] | tuple[n.CapClause | n.FloorClause, ...]
+    ctx: CheckContext,
+    clauses: tuple[n.ComponentClause, ...] | tuple[n.CapClause | n.FloorClause, ...],
 ) -> None:
     for line in (False, True):
         caps = [c for c in clauses if isinstance(c, n.CapClause) and c.per_line == line]

@@ -13,16 +13,15 @@ import difflib
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
-from decimal import Decimal
-
 from incentives.ast import nodes as n
+from incentives.check.types import ERROR, Type
+from incentives.diagnostics import Diagnostic, Related, Severity
 from incentives.money import RoundingMode
 from incentives.periods import PeriodScheme
-from incentives.diagnostics import Diagnostic, Related, Severity
 from incentives.source import Span
-from incentives.check.types import ERROR, Type
 
 __all__ = ["CheckContext", "Level", "Symbol", "SymbolKind", "TierInfo"]
 
@@ -127,11 +126,11 @@ class CheckContext:
         hint: str | None = None,
         related: Iterable[Related] = (),
     ) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, Severity.ERROR, hint, tuple(related)))
+        self.diagnostics.append(
+            Diagnostic(code, message, span, Severity.ERROR, hint, tuple(related))
+        )
 
-    def warning(
-        self, code: str, message: str, span: Span, *, hint: str | None = None
-    ) -> None:
+    def warning(self, code: str, message: str, span: Span, *, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, Severity.WARNING, hint))
 
     # ------------------------------------------------------------ symbols

@@ -133,11 +133,7 @@ def _check_example(ctx: CheckContext, decl: n.ExampleDecl) -> None:
                         target.span,
                         hint=ctx.suggest(
                             target.text,
-                            [
-                                s.name
-                                for s in ctx.symbols.values()
-                                if s.level is Level.PAYEE
-                            ],
+                            [s.name for s in ctx.symbols.values() if s.level is Level.PAYEE],
                         ),
                     )
                 else:

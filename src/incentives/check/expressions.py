@@ -92,7 +92,9 @@ def infer(ctx: CheckContext, expr: n.Expr) -> tuple[Type, Level]:
             t, level = infer(ctx, operand)
             if op == "not":
                 if t != BOOL and not t.is_error:
-                    ctx.error("E204", f"`not` needs a yes/no condition, not {t.phrase}", operand.span)
+                    ctx.error(
+                        "E204", f"`not` needs a yes/no condition, not {t.phrase}", operand.span
+                    )
                     return ctx.record(expr, ERROR, level)
                 return ctx.record(expr, BOOL, level)
             if not t.is_numeric and not t.is_error:
@@ -130,7 +132,9 @@ def infer(ctx: CheckContext, expr: n.Expr) -> tuple[Type, Level]:
         case n.Round(value=value, unit=unit):
             t, level = infer(ctx, value)
             if not t.is_numeric and not t.is_error:
-                ctx.error("E206", f"`round` needs a number or an amount, not {t.phrase}", value.span)
+                ctx.error(
+                    "E206", f"`round` needs a number or an amount, not {t.phrase}", value.span
+                )
                 return ctx.record(expr, ERROR, level)
             if isinstance(unit, n.MinorUnit) and not t.is_money and not t.is_error:
                 ctx.error("E206", "`minor unit` only applies to amounts", unit.span)
@@ -211,8 +215,7 @@ def _call(ctx: CheckContext, expr: n.Call) -> tuple[Type, Level]:
         wanted = f"{low}" if low == high else f"at least {low}"
         ctx.error(
             "E206",
-            f"`{expr.function}` takes {wanted} argument{'s' if low != 1 else ''}, "
-            f"not {len(types)}",
+            f"`{expr.function}` takes {wanted} argument{'s' if low != 1 else ''}, not {len(types)}",
             expr.span,
         )
         return ctx.record(expr, ERROR, level)
@@ -298,7 +301,8 @@ def _tier_application(ctx: CheckContext, expr: n.TierOn | n.TierAt) -> tuple[Typ
         if info.kind == "marginal":
             ctx.error(
                 "E306",
-                f"`{name}` is marginal: it pays slices of a base, so it has no single value at a point",
+                f"`{name}` is marginal: it pays slices of a base, "
+                "so it has no single value at a point",
                 expr.span,
                 hint=f"write `{name} on BASE` to pay each slice of BASE at its band's rate",
             )

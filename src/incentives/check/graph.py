@@ -46,7 +46,7 @@ def evaluation_order(ctx: CheckContext) -> tuple[str, ...]:
                 stack.append((name, index + 1))
                 child = children[index]
                 if state.get(child) == 1:
-                    _report_cycle(ctx, path[path.index(child) :] + [child])
+                    _report_cycle(ctx, [*path[path.index(child) :], child])
                 elif state.get(child) != 2:
                     stack.append((child, 0))
                 continue

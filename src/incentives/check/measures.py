@@ -10,6 +10,8 @@ than the pay period, and a default exactly when the aggregate can be empty
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from incentives.ast import nodes as n
 from incentives.ast.visitor import references
 from incentives.check.context import CheckContext, Level
@@ -40,7 +42,9 @@ def register_measures(ctx: CheckContext, period: PeriodKind | None) -> None:
                 ctx.resolvers[decl.name.text] = _resolver(ctx, decl, period)
 
 
-def _resolver(ctx: CheckContext, decl: n.MeasureDecl, period: PeriodKind | None) -> object:
+def _resolver(
+    ctx: CheckContext, decl: n.MeasureDecl, period: PeriodKind | None
+) -> Callable[[], None]:
     def resolve() -> None:
         symbol = ctx.symbols[decl.name.text]
         symbol.type = check_measure(ctx, decl, period)
@@ -74,10 +78,15 @@ def check_measure(ctx: CheckContext, decl: n.MeasureDecl, period: PeriodKind | N
             case n.WhereClause(condition=cond):
                 t, _ = infer(ctx, cond)
                 if t != BOOL and not t.is_error:
-                    ctx.error("E204", f"`where` needs a yes/no condition, not {t.phrase}", cond.span)
+                    ctx.error(
+                        "E204", f"`where` needs a yes/no condition, not {t.phrase}", cond.span
+                    )
                 require(ctx, cond, levels=_LINE_LEVELS, where="to filter ledger lines")
             case n.OverClause(horizon=horizon):
-                if period is not None and HORIZON_ORDER[PeriodKind(horizon)] < HORIZON_ORDER[period]:
+                if (
+                    period is not None
+                    and HORIZON_ORDER[PeriodKind(horizon)] < HORIZON_ORDER[period]
+                ):
                     ctx.error(
                         "E415",
                         f"`over {horizon} to date` is shorter than the pay period ({period.noun})",

@@ -44,13 +44,13 @@ def _builtin_type(name: str, currency: str) -> Type:
 
 def declare_names(ctx: CheckContext, reserved: frozenset[str]) -> None:
     """Declare built-ins and every name the plan defines."""
-    for name in BUILTIN_COLUMNS:
+    for builtin in BUILTIN_COLUMNS:
         ctx.declare(
             Symbol(
-                name,
+                builtin,
                 "builtin",
                 ctx.plan.header.span,
-                type=_builtin_type(name, ctx.currency),
+                type=_builtin_type(builtin, ctx.currency),
                 level=Level.LINE,
                 used=True,
             )
@@ -61,29 +61,29 @@ def declare_names(ctx: CheckContext, reserved: frozenset[str]) -> None:
                 for field in decl.fields:
                     _check_reserved(ctx, field.name, reserved)
                     _declare_field(ctx, decl.table, field)
-            case n.LetDecl(name=name):
-                _check_reserved(ctx, name, reserved)
-                if ctx.declare(Symbol(name.text, "let", name.span, decl)):
-                    ctx.resolvers[name.text] = _let_resolver(ctx, decl)
-            case n.MeasureDecl(name=name):
-                _check_reserved(ctx, name, reserved)
-                ctx.declare(Symbol(name.text, "measure", name.span, decl))
-            case n.QuotaDecl(name=name):
-                _check_reserved(ctx, name, reserved)
+            case n.LetDecl(name=ident):
+                _check_reserved(ctx, ident, reserved)
+                if ctx.declare(Symbol(ident.text, "let", ident.span, decl)):
+                    ctx.resolvers[ident.text] = _let_resolver(ctx, decl)
+            case n.MeasureDecl(name=ident):
+                _check_reserved(ctx, ident, reserved)
+                ctx.declare(Symbol(ident.text, "measure", ident.span, decl))
+            case n.QuotaDecl(name=ident):
+                _check_reserved(ctx, ident, reserved)
                 ctx.declare(
-                    Symbol(name.text, "quota", name.span, decl, money(ctx.currency), Level.PAYEE)
+                    Symbol(ident.text, "quota", ident.span, decl, money(ctx.currency), Level.PAYEE)
                 )
-            case n.TiersDecl(name=name):
-                _check_reserved(ctx, name, reserved)
-                ctx.declare(Symbol(name.text, "tiers", name.span, decl))
-            case n.RateTableDecl(name=name):
-                _check_reserved(ctx, name, reserved)
-                ctx.declare(Symbol(name.text, "rate_table", name.span, decl))
-            case n.ComponentDecl(name=name):
-                _check_reserved(ctx, name, reserved)
+            case n.TiersDecl(name=ident):
+                _check_reserved(ctx, ident, reserved)
+                ctx.declare(Symbol(ident.text, "tiers", ident.span, decl))
+            case n.RateTableDecl(name=ident):
+                _check_reserved(ctx, ident, reserved)
+                ctx.declare(Symbol(ident.text, "rate_table", ident.span, decl))
+            case n.ComponentDecl(name=ident):
+                _check_reserved(ctx, ident, reserved)
                 ctx.declare(
                     Symbol(
-                        name.text, "component", name.span, decl, money(ctx.currency), Level.PAYEE
+                        ident.text, "component", ident.span, decl, money(ctx.currency), Level.PAYEE
                     )
                 )
             case _:
@@ -164,4 +164,3 @@ def report_unused(ctx: CheckContext) -> None:
             symbol.span,
             hint="remove it, or use it in a component",
         )
-

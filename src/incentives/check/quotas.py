@@ -151,8 +151,7 @@ def _check_weights(
     if len(split.weights) != count:
         ctx.error(
             "E426",
-            f"a {kind.noun} has {count} {period.noun}s, but {len(split.weights)} weights "
-            "are given",
+            f"a {kind.noun} has {count} {period.noun}s, but {len(split.weights)} weights are given",
             split.span,
         )
         return

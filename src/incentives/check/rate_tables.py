@@ -73,7 +73,9 @@ def _check(ctx: CheckContext, decl: n.RateTableDecl) -> Type:
     for row in decl.rows:
         t, _ = infer(ctx, row.value)
         if not t.is_error and not t.is_numeric:
-            ctx.error("E309", f"a rate table pays numbers or amounts, not {t.phrase}", row.value.span)
+            ctx.error(
+                "E309", f"a rate table pays numbers or amounts, not {t.phrase}", row.value.span
+            )
             ok = False
         elif value_type is None:
             value_type = t

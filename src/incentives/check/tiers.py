@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from itertools import pairwise
 
 from incentives.ast import nodes as n
 from incentives.check.constants import const_value
@@ -121,7 +122,8 @@ def _check(ctx: CheckContext, decl: n.TiersDecl) -> TierInfo | None:
                     f"only interpolated tiers move `from` one value `to` another; "
                     f"`{decl.name.text}` is {decl.kind}",
                     band.span,
-                    hint=f"write one value per band, or declare `tiers {decl.name.text} interpolated`",
+                    hint="write one value per band, or declare "
+                    f"`tiers {decl.name.text} interpolated`",
                 )
                 ok = False
             elif band.lower is None or band.upper is None:
@@ -167,9 +169,7 @@ def _tiles(
     for band, low, high in bounds:
         if low is not None and high is not None:
             assert band.lower is not None and band.upper is not None
-            if low > high or (
-                low == high and not (band.lower.inclusive and band.upper.inclusive)
-            ):
+            if low > high or (low == high and not (band.lower.inclusive and band.upper.inclusive)):
                 ctx.error(
                     "E304",
                     f"this band of `{name}` contains no value: it starts at {_show(low, t)} "
@@ -197,7 +197,7 @@ def _tiles(
                 hint="write the first band `at least 0`",
             )
             ok = False
-    for (band, _, high), (nxt, low, _) in zip(bounds, bounds[1:], strict=False):
+    for (band, _, high), (nxt, low, _) in pairwise(bounds):
         if high is None or band.upper is None:
             ctx.error(
                 "E302",
@@ -261,11 +261,13 @@ def _tiles(
             ok = False
     last_band, _, last_high = bounds[-1]
     if last_high is not None:
+        included = last_band.upper is not None and last_band.upper.inclusive
+        where = (
+            f"above {_show(last_high, t)}" if included else f"of {_show(last_high, t)} and above"
+        )
         ctx.error(
             "E305",
-            f"values {'above' if last_band.upper and last_band.upper.inclusive else 'of'} "
-            f"{_show(last_high, t)}{'' if last_band.upper and last_band.upper.inclusive else ' and above'} "
-            f"fall in no band of `{name}`",
+            f"values {where} fall in no band of `{name}`",
             last_band.span,
             hint="end the table with an open band, like `band at least 150%: 7%`",
         )

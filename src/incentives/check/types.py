@@ -89,7 +89,6 @@ class Type:
             "error": "an invalid value",
         }[self.kind]
 
-
     @property
     def plural(self) -> str:
         """The type in words, plural: "amounts in USD", "percents"."""
@@ -123,7 +122,14 @@ def column_type(kind: ColumnType, currency: str) -> Type:
     """The static type of a declared column; money columns are in ``currency``."""
     if kind is ColumnType.MONEY:
         return money(currency)
-    return Type(kind.value)
+    return {
+        ColumnType.DECIMAL: DECIMAL,
+        ColumnType.PERCENT: PERCENT,
+        ColumnType.COUNT: COUNT,
+        ColumnType.TEXT: TEXT,
+        ColumnType.BOOL: BOOL,
+        ColumnType.DATE: DATE,
+    }[kind]
 
 
 def _number_flavour(a: Type, b: Type) -> Type:
@@ -147,22 +153,19 @@ def arithmetic(op: str, left: Type, right: Type) -> Type | str:
     if op in ("+", "-"):
         if left.is_money and right.is_money:
             if left.currency != right.currency:
-                return (
-                    f"cannot {verb} {left.phrase} and {right.phrase}: the currencies differ"
-                )
+                return f"cannot {verb} {left.phrase} and {right.phrase}: the currencies differ"
             return left
         if left.is_money or right.is_money:
             other = right if left.is_money else left
-            return (
-                f"cannot {verb} {left.phrase} and {right.phrase}: "
-                f"{other.phrase} has no currency"
-            )
+            return f"cannot {verb} {left.phrase} and {right.phrase}: {other.phrase} has no currency"
         return _number_flavour(left, right)
     if op in ("*", "of"):
         if left.is_money and right.is_money:
             return f"cannot multiply {left.phrase} by {right.phrase}"
         if op == "of" and left.is_money:
-            return f"`of` takes a share of an amount: the left side must be a rate, not {left.phrase}"
+            return (
+                f"`of` takes a share of an amount: the left side must be a rate, not {left.phrase}"
+            )
         if left.is_money:
             return left
         if right.is_money:
@@ -192,7 +195,7 @@ def comparable(op: str, left: Type, right: Type) -> str | None:
         return None
     if left.kind != right.kind:
         hint = ""
-        if left.is_money and right.is_number or right.is_money and left.is_number:
+        if (left.is_money and right.is_number) or (right.is_money and left.is_number):
             hint = " (write the amount with its currency, like 0 USD)"
         return f"cannot compare {left.phrase} with {right.phrase}{hint}"
     if left.kind in ("text", "bool") and op not in ("=", "!="):

@@ -40,8 +40,8 @@ __all__ = [
     "Component",
     "Cond",
     "Const",
-    "Excess",
     "Example",
+    "Excess",
     "Expr",
     "Field",
     "Fn",
@@ -63,6 +63,7 @@ __all__ = [
     "Ref",
     "Round",
     "Rounding",
+    "SplitMethod",
     "TierApply",
     "TierTable",
     "Total",
@@ -263,7 +264,9 @@ class Band:
     span: Span
 
     def contains(self, x: Decimal) -> bool:
-        if self.lower is not None and (x < self.lower or (x == self.lower and not self.lower_inclusive)):
+        if self.lower is not None and (
+            x < self.lower or (x == self.lower and not self.lower_inclusive)
+        ):
             return False
         return not (
             self.upper is not None
@@ -337,13 +340,16 @@ class RampStep:
     factor: Decimal
 
 
+SplitMethod = Literal["none", "evenly", "calendar_days", "working_days", "weights"]
+
+
 @dataclass(frozen=True, slots=True)
 class Quota:
     name: str
     #: None: the quotas table; else the goal amount.
     goal: Expr | None
     goal_kind: PeriodKind
-    split: Literal["none", "evenly", "calendar_days", "working_days", "weights"]
+    split: SplitMethod
     weights: tuple[Decimal, ...]
     prorate_fte: bool
     prorate_days: bool

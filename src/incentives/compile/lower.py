@@ -30,8 +30,8 @@ from incentives.check.types import Type
 from incentives.compile import ir
 from incentives.errors import InternalError
 from incentives.money import RoundingMode, evaluation_context, format_decimal, minor_unit
-from incentives.source import Span
 from incentives.periods import PeriodKind
+from incentives.source import Span
 from incentives.values import ColumnType, Value
 
 __all__ = ["compile_plan", "lines_measure_name"]
@@ -64,17 +64,18 @@ class _Lowering:
             if value is not None:
                 return ir.Const(value, t, e.span)
         match e:
-            case n.Literal(value=value):
-                return ir.Const(value, t, e.span)
+            case n.Literal(value=literal):
+                return ir.Const(literal, t, e.span)
             case n.Ref(name=name):
                 return self.ref(name, t, e)
             case n.Binary(op=op, left=left, right=right):
                 a, b = self.expr(left), self.expr(right)
                 if op in ("+", "-", "*", "/", "of"):
-                    return ir.Arith("*" if op == "of" else op, a, b, t, e.span)  # type: ignore[arg-type]
-                if op in ("and", "or"):
-                    return ir.Logic(op, a, b, t, e.span)  # type: ignore[arg-type]
-                return ir.Cmp(op, a, b, t, e.span)  # type: ignore[arg-type]
+                    return ir.Arith("*" if op == "of" else op, a, b, t, e.span)
+                if op == "and" or op == "or":
+                    return ir.Logic(op, a, b, t, e.span)
+                assert op in ("=", "!=", "<", "<=", ">", ">=")
+                return ir.Cmp(op, a, b, t, e.span)
             case n.Unary(op=op, operand=operand):
                 inner = self.expr(operand)
                 return ir.Not(inner, t, e.span) if op == "not" else ir.Neg(inner, t, e.span)
@@ -86,17 +87,17 @@ class _Lowering:
             case n.Call(function=function, args=args):
                 lowered = tuple(self.expr(a) for a in args)
                 return ir.Fn(function, lowered, t, e.span)  # type: ignore[arg-type]
-            case n.Round(value=value, unit=unit, mode=mode):
+            case n.Round(value=rounded, unit=unit, mode=mode):
                 size = self.unit(unit)
                 how = RoundingMode(mode) if mode else self.cp.rounding_mode
                 if how is None:
                     raise InternalError("round() without a mode passed the checker")
-                return ir.Round(self.expr(value), size, how, t, e.span)
+                return ir.Round(self.expr(rounded), size, how, t, e.span)
             case n.TierOn(tiers=tiers, base=base, quota=quota):
                 q = self.expr(quota) if quota is not None else None
                 return ir.TierApply(tiers.text, "on", self.expr(base), q, None, t, e.span)
-            case n.TierAt(tiers=tiers, value=value):
-                return ir.TierApply(tiers.text, "at", self.expr(value), None, None, t, e.span)
+            case n.TierAt(tiers=tiers, value=point):
+                return ir.TierApply(tiers.text, "at", self.expr(point), None, None, t, e.span)
         raise InternalError(f"cannot lower {e!r}")  # pragma: no cover
 
     def ref(self, name: n.Name, t: Type, e: n.Ref) -> ir.Expr:
@@ -150,13 +151,20 @@ class _Lowering:
         if horizon is self.cp.scheme.kind:
             horizon = None
         return ir.Measure(
-            decl.name.text, decl.aggregate, argument, where, horizon, default, symbol.type, decl.span
+            decl.name.text,
+            decl.aggregate,
+            argument,
+            where,
+            horizon,
+            default,
+            symbol.type,
+            decl.span,
         )
 
     def quota(self, decl: n.QuotaDecl) -> ir.Quota:
         goal: ir.Expr | None = None
         kind = self.cp.scheme.kind
-        split = "none"
+        split: ir.SplitMethod = "none"
         weights: tuple[Decimal, ...] = ()
         fte = days = False
         ramp: list[ir.RampStep] = []
@@ -183,8 +191,17 @@ class _Lowering:
         symbol = self.cp.symbols[decl.name.text]
         assert symbol.type is not None
         return ir.Quota(
-            decl.name.text, goal, kind, split, weights, fte, days, tuple(ramp), rounding,  # type: ignore[arg-type]
-            symbol.type, decl.span,
+            decl.name.text,
+            goal,
+            kind,
+            split,
+            weights,
+            fte,
+            days,
+            tuple(ramp),
+            rounding,
+            symbol.type,
+            decl.span,
         )
 
     def constant(self, e: n.Expr) -> Decimal:
@@ -295,7 +312,15 @@ class _Lowering:
                 filter_ = self.expr(where) if where is not None else None
                 measures.append(
                     ir.Measure(
-                        lines, "sum", per_line, filter_, None, None, money, pays.span, decl.name.text
+                        lines,
+                        "sum",
+                        per_line,
+                        filter_,
+                        None,
+                        None,
+                        money,
+                        pays.span,
+                        decl.name.text,
                     )
                 )
         return ir.Component(
@@ -315,9 +340,7 @@ class _Lowering:
             formula,
         )
 
-    def gated(
-        self, expr: n.Expr, gate: n.GateClause | None
-    ) -> tuple[ir.Expr, ir.Gate | None]:
+    def gated(self, expr: n.Expr, gate: n.GateClause | None) -> tuple[ir.Expr, ir.Gate | None]:
         if gate is None:
             return self.expr(expr), None
         base, form = gate_base(self.ctx, expr)
@@ -332,8 +355,13 @@ class _Lowering:
             assert isinstance(lowered, ir.TierApply)
             return (
                 ir.TierApply(
-                    lowered.table, "on", lowered.base, lowered.quota, threshold,
-                    lowered.type, lowered.span,
+                    lowered.table,
+                    "on",
+                    lowered.base,
+                    lowered.quota,
+                    threshold,
+                    lowered.type,
+                    lowered.span,
                 ),
                 None,
             )
@@ -370,27 +398,43 @@ class _Lowering:
         for clause in decl.clauses:
             match clause:
                 case n.ExPayee(payee=p, fields=fs):
-                    roster.append({"payee": p.text} | {f.name.text: self.cell(f.value, fields.get(f.name.text)) for f in fs})
+                    roster.append(
+                        {"payee": p.text}
+                        | {f.name.text: self.cell(f.value, fields.get(f.name.text)) for f in fs}
+                    )
                 case n.ExQuota(payee=p, period=label, amount=amount):
                     quotas.append(
-                        {"payee": p.text, "period": label, "amount": amount.value,
-                         "currency": amount.currency or self.cp.currency}
+                        {
+                            "payee": p.text,
+                            "period": label,
+                            "amount": amount.value,
+                            "currency": amount.currency or self.cp.currency,
+                        }
                     )
                 case n.ExMetric(payee=p, name=name, value=value):
                     metrics.append(
-                        {"payee": p.text, "period": self.cp.scheme.parse(period).label,
-                         "name": name.text, "value": self.cell(value, fields.get(name.text))}
+                        {
+                            "payee": p.text,
+                            "period": self.cp.scheme.parse(period).label,
+                            "name": name.text,
+                            "value": self.cell(value, fields.get(name.text)),
+                        }
                     )
                 case n.ExLine(txn_id=txn, day=day, payee=p, amount=amount, fields=fs):
                     row: dict[str, Value] = {
-                        "txn_id": txn.text, "date": day.value, "payee": p.text,
-                        "amount": amount.value, "currency": amount.currency or self.cp.currency,
+                        "txn_id": txn.text,
+                        "date": day.value,
+                        "payee": p.text,
+                        "amount": amount.value,
+                        "currency": amount.currency or self.cp.currency,
                     }
                     for f in fs:
                         row[f.name.text] = self.cell(f.value, fields.get(f.name.text))
                     ledger.append(row)
                 case n.ExExpect(payee=p, target=target, value=value):
-                    expect.append((p.text, target.text if target else None, value.value, clause.span))
+                    expect.append(
+                        (p.text, target.text if target else None, value.value, clause.span)
+                    )
         return ir.Example(
             decl.title, period, tuple(roster), tuple(quotas), tuple(metrics), tuple(ledger),
             tuple(expect), decl.span,
@@ -441,7 +485,7 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
     for decl in ast.declarations:
         match decl:
             case n.HolidaysDecl(days=days):
-                holidays.update(d.value for d in days)
+                holidays.update(d.value for d in days if isinstance(d.value, date))
             case n.LetDecl(name=name, value=value):
                 symbol = checked.symbols[name.text]
                 if symbol.level is Level.PAYEE:
@@ -460,7 +504,9 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
     order = tuple(
         name
         for name in checked.order
-        if name in lets or name in quotas or any(c.name == name for c in components)
+        if name in lets
+        or name in quotas
+        or any(c.name == name for c in components)
         or any(m.name == name for m in measures)
     )
     rounding = None
@@ -496,4 +542,3 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
         order=order,
         examples=examples,
     )
-

@@ -102,7 +102,9 @@ def parse_source(source: SourceFile) -> PlanFile:
         code = "E002" if span.start >= len(text.rstrip()) else _code_for(exc)
         raise _error(code, message, span, hint) from None
     except LarkError as exc:  # pragma: no cover - Lark's other errors are grammar bugs
-        raise _error("E001", f"cannot parse the plan: {exc}", Span(file, 1, 1, 1, 2), None) from None
+        raise _error(
+            "E001", f"cannot parse the plan: {exc}", Span(file, 1, 1, 1, 2), None
+        ) from None
     try:
         plan = build_ast(tree, file)
     except VisitError as exc:

@@ -69,7 +69,7 @@ def _expected_words(expected: set[str], parser: Lark) -> str:
     if len(_OPERATORS & words) >= 6:
         words -= _OPERATORS
         parts.append("an operator (`+`, `*`, `>=`, `and`, …)")
-    if _DECLARATION_STARTS <= words:
+    if words >= _DECLARATION_STARTS:
         words -= _DECLARATION_STARTS
         parts.append("a new declaration (`let`, `measure`, `commission`, …)")
     if {"MONEY", "PERCENT", "NUMBER", "NAME"} <= words:
@@ -209,9 +209,11 @@ def _unexpected_character(
     if char == "'":
         hint = 'texts are written in double quotes: "like this"'
     elif char == '"':
-        hint = "this text is not closed: end it with `\"` on the same line"
-    elif not char.isprintable() or char in "\u200b\u200c\u200d\u2060\ufeff" or (
-        "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069"
+        hint = 'this text is not closed: end it with `"` on the same line'
+    elif (
+        not char.isprintable()
+        or char in "\u200b\u200c\u200d\u2060\ufeff"
+        or ("\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069")
     ):
         hint = "remove this invisible or direction-changing character"
     elif word and word.group().upper() == word.group() and is_currency(word.group()):

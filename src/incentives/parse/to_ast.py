@@ -11,8 +11,8 @@ before later (recursive) stages see it.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
@@ -93,7 +93,7 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         text = str(children[0])
         return n.Literal("date", self._date(children[0]), text, self.span(meta))
 
-    def _date(self, token: Token) -> date:
+    def _date(self, token: Token) -> datetime.date:
         try:
             return parse_date(str(token))
         except ValueError as exc:
@@ -150,16 +150,14 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
 
     period_unit = goal_unit = horizon = rounding_mode = rounding_place = type_name = (
         aggregate_fn
-    ) = proration = months = tier_kind = hit_policy = component_kind = function = per_line = (
-        _words
-    )
+    ) = proration = months = tier_kind = hit_policy = component_kind = function = per_line = _words
 
     # ------------------------------------------------------------ expressions
     @_rule
     def ref(self, meta: Meta, children: list[n.Name]) -> n.Ref:
         return n.Ref(children[0], self.span(meta))
 
-    def _binary(op: n.BinaryOp) -> Callable[..., n.Binary]:  # type: ignore[misc]  # noqa: N805
+    def _binary(op: n.BinaryOp) -> Callable[..., n.Binary]:  # type: ignore[misc]
         @_rule
         def build(self: _ToAst, meta: Meta, children: list[n.Expr]) -> n.Binary:
             left, right = children
@@ -259,7 +257,7 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     def period_simple(self, children: list[str]) -> tuple[str, None]:
         return (children[0], None)
 
-    def period_two_weeks(self, children: list[Token]) -> tuple[str, date]:
+    def period_two_weeks(self, children: list[Token]) -> tuple[str, datetime.date]:
         return ("two_weeks", self._date(children[0]))
 
     @_rule
@@ -275,7 +273,7 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         return (None, None, ())
 
     # ---------------------------------------------------------- declarations
-    def _fields(table: str) -> Callable[..., n.FieldsDecl]:  # type: ignore[misc]  # noqa: N805
+    def _fields(table: str) -> Callable[..., n.FieldsDecl]:  # type: ignore[misc]
         @_rule
         def build(self: _ToAst, meta: Meta, children: list[n.FieldDecl]) -> n.FieldsDecl:
             return n.FieldsDecl(table, tuple(children), self.span(meta))  # type: ignore[arg-type]
@@ -403,7 +401,7 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     def bounds_below(self, children: list[Any]) -> tuple[None, n.Bound]:
         return (None, children[0])
 
-    def _bound(inclusive: bool) -> Callable[..., n.Bound]:  # type: ignore[misc]  # noqa: N805
+    def _bound(inclusive: bool) -> Callable[..., n.Bound]:  # type: ignore[misc]
         @_rule
         def build(self: _ToAst, meta: Meta, children: list[n.Expr]) -> n.Bound:
             return n.Bound(children[0], inclusive, self.span(meta))

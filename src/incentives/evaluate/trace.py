@@ -1,0 +1,81 @@
+"""How evaluation steps are written into the trace.
+
+Contract: pure formatting helpers. :func:`describe` writes any value as the
+exact text the trace and statements use (fixed-point decimals, ISO dates,
+``true``/``false``); :func:`band_parts` turns a tier result into trace parts
+whose values add up exactly to the tier's value (marginal slices) or name the
+one band reached. Nothing here computes a payout.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from incentives.check.types import Type
+from incentives.evaluate.tiers import TierResult
+from incentives.money import format_decimal
+from incentives.results.models import TraceNode
+from incentives.source import Span
+from incentives.values import Value
+
+__all__ = ["band_parts", "describe", "show_rate", "span_text", "unit_of"]
+
+
+def describe(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def unit_of(t: Type) -> str:
+    return t.currency if t.is_money and t.currency else t.kind
+
+
+def span_text(span: Span) -> str:
+    return f"{span.file}:{span.line}:{span.column}"
+
+
+def show_rate(value: Decimal, t: Type) -> str:
+    if t.kind == "percent":
+        return format_decimal((value * 100).normalize()) + "%"
+    if t.is_money:
+        return f"{format_decimal(value)} {t.currency}"
+    return format_decimal(value)
+
+
+def band_parts(result: TierResult, unit: str) -> list[TraceNode]:
+    """Trace parts for a tier result (see the module docstring)."""
+    table = result.table
+    nodes = []
+    for part in result.parts:
+        band = part.band
+        rate = show_rate(part.rate, table.value_type)
+        if table.kind == "marginal":
+            assert part.start is not None and part.end is not None
+            detail = (
+                f"slice {format_decimal(part.start)} to {format_decimal(part.end)} "
+                f"({format_decimal(part.amount)}) × {rate}"
+            )
+        elif table.kind == "flat" or result.mode == "at":
+            detail = f"{show_rate(result.point, table.bound_type)} reaches this band: {rate}"
+        else:
+            reached = show_rate(result.point, table.bound_type)
+            detail = f"{reached} reaches this band: all of {format_decimal(result.base)} × {rate}"
+        if result.quota is not None:
+            detail += f" (quota {format_decimal(result.quota)})"
+        nodes.append(
+            TraceNode(
+                kind="band",
+                label=f"{table.name}: {band.text}",
+                value=format_decimal(part.value),
+                unit=unit,
+                detail=detail,
+                at=span_text(band.span),
+            )
+        )
+    return nodes

@@ -1,0 +1,182 @@
+"""The pipeline as one readable column of stages, and the library's front door.
+
+Contract: :func:`load_plan` reads plan text (from a file or a string),
+parses, checks and compiles it, and returns a :class:`Plan`, or raises
+:class:`~incentives.errors.PlanError` carrying *every* diagnostic. A
+:class:`Plan` is immutable and can run any number of datasets; running one
+validates the data first and computes nothing from invalid data::
+
+    text ──parse──► AST ──check──► CheckedPlan ──compile──► IR
+                                                             │
+    Dataset ──validate──► ValidatedData ──evaluate(periods)──┴──► RunResult
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from incentives.check import check
+from incentives.compile import compile_plan, ir
+from incentives.data import Dataset, ValidatedData
+from incentives.diagnostics import Diagnostic, Severity
+from incentives.errors import PlanCheckError, PlanSyntaxError, UsageError
+from incentives.evaluate import evaluate, requirements
+from incentives.parse import parse_source
+from incentives.periods import Period
+from incentives.results import RunResult
+from incentives.source import SourceFile, Span
+
+__all__ = ["Plan", "check_source", "load_plan", "read_plan_file"]
+
+
+def read_plan_file(path: str | os.PathLike[str]) -> SourceFile:
+    """Read a ``.plan`` file as UTF-8 (a BOM is allowed) under the name given.
+
+    Raises:
+        UsageError: if the file cannot be read.
+        PlanSyntaxError: if it is not UTF-8 text.
+    """
+    name = os.fspath(path)
+    try:
+        data = Path(name).read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such plan file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{name}: is a directory, not a plan file") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read the plan ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        span = Span(name, line, column, line, column + 1, exc.start, exc.start + 1)
+        diagnostic = Diagnostic(
+            "E006",
+            f"the plan is not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line})",
+            span,
+            hint="save the plan as UTF-8",
+        )
+        raise PlanSyntaxError(f"{span}: {diagnostic.message}", [diagnostic]) from None
+    return SourceFile(name, text)
+
+
+def check_source(source: SourceFile) -> tuple[Plan | None, list[Diagnostic]]:
+    """Parse, check and compile; never raises for a mistake in the plan."""
+    try:
+        ast = parse_source(source)
+    except PlanSyntaxError as exc:
+        return None, exc.diagnostics
+    result = check(ast, source)
+    if result.plan is None:
+        return None, result.diagnostics
+    return Plan(compile_plan(result.plan), result.diagnostics), result.diagnostics
+
+
+def load_plan(plan: str | os.PathLike[str], *, filename: str | None = None) -> Plan:
+    """Load a plan from a file path or from plan text.
+
+    A :class:`os.PathLike` is always a path. A ``str`` is plan text if it
+    contains a line break or starts with ``plan``; otherwise it is a path.
+
+    Args:
+        plan: a path, or the text of a plan.
+        filename: the name diagnostics use for plan text (default ``<plan>``).
+
+    Raises:
+        PlanSyntaxError: the text does not parse (one diagnostic).
+        PlanCheckError: the plan has errors (every diagnostic, warnings too).
+        UsageError: the file cannot be read.
+    """
+    if isinstance(plan, str) and ("\n" in plan or plan.lstrip().startswith("plan")):
+        source = SourceFile(filename or "<plan>", plan)
+    else:
+        source = read_plan_file(plan)
+    loaded, diagnostics = check_source(source)
+    if loaded is None:
+        errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+        first = errors[0] if errors else diagnostics[0]
+        count = len(errors)
+        message = f"{first.span}: {first.message}"
+        if count > 1:
+            message += f" (and {count - 1} more error{'s' if count > 2 else ''})"
+        kind = PlanSyntaxError if first.code.startswith("E0") else PlanCheckError
+        raise kind(message, diagnostics)
+    return loaded
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked, compiled plan, ready to run on data."""
+
+    #: The compiled plan the evaluator runs.
+    ir: ir.Plan
+    #: The checker's warnings (a loaded plan has no errors).
+    diagnostics: Sequence[Diagnostic] = ()
+
+    @property
+    def name(self) -> str:
+        return self.ir.name
+
+    @property
+    def version(self) -> str:
+        return self.ir.version
+
+    @property
+    def currency(self) -> str:
+        return self.ir.currency
+
+    @property
+    def source(self) -> SourceFile:
+        return self.ir.source
+
+    def period(self, text: str) -> Period:
+        """A pay period of this plan from its label or a date inside it.
+
+        Raises:
+            UsageError: if ``text`` is not one of this plan's periods.
+        """
+        try:
+            return self.ir.scheme.parse(text)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+
+    def periods(self, first: str | Period, last: str | Period | None = None) -> list[Period]:
+        """Consecutive pay periods from ``first`` to ``last`` (inclusive)."""
+        start = first if isinstance(first, Period) else self.period(first)
+        end = start if last is None else last if isinstance(last, Period) else self.period(last)
+        try:
+            return self.ir.scheme.span(start, end)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+
+    def validate(self, dataset: Dataset) -> ValidatedData:
+        """Check a dataset against what this plan reads.
+
+        Raises:
+            DataError: with every problem in the data.
+        """
+        return dataset.validate(requirements(self.ir))
+
+    def run(
+        self,
+        dataset: Dataset | ValidatedData,
+        *,
+        period: str | Period,
+        to: str | Period | None = None,
+    ) -> RunResult:
+        """Statements for ``period`` (through ``to``, if given).
+
+        Raises:
+            UsageError: for a bad period.
+            DataError: if the data is invalid for this plan.
+            EvaluationError: if a value cannot be computed.
+        """
+        if not isinstance(dataset, Dataset | ValidatedData):
+            raise UsageError(
+                "run() takes a Dataset; build one with Dataset.from_dir or from_records"
+            )
+        return evaluate(self.ir, dataset, self.periods(period, to))

@@ -1,0 +1,1 @@
+"""Stage 6: rendering results and diagnostics for people and tools."""
