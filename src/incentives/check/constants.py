@@ -14,7 +14,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 
 from incentives.ast import nodes as n
 from incentives.check.context import CheckContext, Level
-from incentives.money import RoundingMode, evaluation_context, minor_unit
+from incentives.money import RoundingMode, evaluation_context, is_currency, minor_unit
 from incentives.operations import binary, call, compare, negate, round_value
 from incentives.values import Value
 
@@ -89,5 +89,5 @@ def _unit(ctx: CheckContext, unit: n.Literal | n.MinorUnit | None) -> Decimal | 
     if isinstance(unit, n.Literal):
         return unit.value if isinstance(unit.value, Decimal) and unit.value > 0 else None
     if isinstance(unit, n.MinorUnit):
-        return minor_unit(ctx.currency)
+        return minor_unit(ctx.currency) if is_currency(ctx.currency) else None
     return ctx.rounding_unit

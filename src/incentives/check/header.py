@@ -53,9 +53,10 @@ def check_header(ctx: CheckContext) -> None:
     for clause in seen.values():
         match clause:
             case n.CurrencyClause(code=code):
-                if is_currency(code):
-                    ctx.currency = code
-                else:
+                # Keep the code even if unknown, so amounts written in it are
+                # not reported a second time as a currency mix.
+                ctx.currency = code
+                if not is_currency(code):
                     ctx.error("E104", f"`{code}` is not an ISO 4217 currency code", clause.span)
             case n.PeriodClause(unit=unit, anchor=anchor):
                 ctx.scheme = PeriodScheme(PeriodKind(unit), anchor)
@@ -72,7 +73,7 @@ def _check_rounding(ctx: CheckContext, clause: n.RoundingClause) -> None:
         ctx.error("E404", "a rounding place is listed twice", clause.span)
     unit: Decimal | None
     if isinstance(clause.unit, n.MinorUnit):
-        unit = minor_unit(ctx.currency) if ctx.currency != "XXX" else None
+        unit = minor_unit(ctx.currency) if is_currency(ctx.currency) else None
     elif isinstance(clause.unit, n.Literal) and isinstance(clause.unit.value, Decimal):
         unit = clause.unit.value
         if clause.unit.kind != "number" or unit <= 0:
@@ -82,7 +83,7 @@ def _check_rounding(ctx: CheckContext, clause: n.RoundingClause) -> None:
                 clause.unit.span,
             )
             unit = None
-        elif ctx.currency != "XXX" and unit < minor_unit(ctx.currency):
+        elif is_currency(ctx.currency) and unit < minor_unit(ctx.currency):
             ctx.warning(
                 "W405",
                 f"rounding to {clause.unit.text} is finer than the smallest unit of "

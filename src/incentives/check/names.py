@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from incentives.ast import nodes as n
 from incentives.ast.visitor import references
+from incentives.check.constants import const_value
 from incentives.check.context import CheckContext, Level, Symbol
 from incentives.check.expressions import infer
 from incentives.check.types import DATE, TEXT, Type, column_type, money
@@ -148,6 +149,8 @@ def _let_resolver(ctx: CheckContext, decl: n.LetDecl) -> Callable[[], None]:
         symbol = ctx.symbols[decl.name.text]
         type_, level = infer(ctx, decl.value)
         symbol.type, symbol.level = type_, level
+        if level is Level.CONST:
+            const_value(ctx, decl.value)  # folds now, so a division by zero is E430
         symbol.depends_on = tuple(name.text for name in references(decl.value))
 
     return resolve

@@ -26,9 +26,8 @@ from incentives.ast import nodes as n
 from incentives.check.constants import const_value
 from incentives.check.context import CheckContext, Level, TierInfo
 from incentives.check.expressions import infer
-from incentives.check.types import ERROR, Type, unify
+from incentives.check.types import ERROR, Type, show, unify
 from incentives.diagnostics import Related
-from incentives.money import format_decimal
 
 __all__ = ["register_tiers"]
 
@@ -91,12 +90,13 @@ def _check(ctx: CheckContext, decl: n.TiersDecl) -> TierInfo | None:
             elif bound_type is None:
                 bound_type, first_bound_span = t, bound.span
             elif unify(bound_type, t) is None:
-                ctx.error(
-                    "E303",
-                    f"the bounds of `{decl.name.text}` mix {bound_type.plural} and {t.plural}",
-                    bound.span,
-                    related=[Related(first_bound_span or decl.span, "the first bound is here")],
-                )
+                if ok:  # one report per table is enough
+                    ctx.error(
+                        "E303",
+                        f"the bounds of `{decl.name.text}` mix {bound_type.plural} and {t.plural}",
+                        bound.span,
+                        related=[Related(first_bound_span or decl.span, "the first bound is here")],
+                    )
                 ok = False
             values.append(v)
         bounds.append((band, values[0], values[1]))
@@ -150,11 +150,7 @@ def _check(ctx: CheckContext, decl: n.TiersDecl) -> TierInfo | None:
 
 
 def _show(value: Decimal, t: Type) -> str:
-    if t.kind == "percent":
-        return format_decimal(value.scaleb(2).normalize()) + "%"
-    if t.is_money:
-        return f"{format_decimal(value)} {t.currency}"
-    return format_decimal(value)
+    return show(value, t)
 
 
 def _tiles(

@@ -23,8 +23,10 @@ them without re-checking.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
+from incentives.money import evaluation_context, format_decimal
 from incentives.values import ColumnType
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "column_type",
     "comparable",
     "money",
+    "show",
     "unify",
 ]
 
@@ -116,6 +119,23 @@ BOOL = Type("bool")
 DATE = Type("date")
 #: The type of an expression that already has a diagnostic; never reported again.
 ERROR = Type("error")
+
+
+def show(value: Decimal, t: Type) -> str:
+    """A value as a plan would write it: ``10,000 USD``, ``5%``, ``1.5``.
+
+    >>> show(Decimal("10000"), money("USD")), show(Decimal("0.125"), PERCENT)
+    ('10,000 USD', '12.5%')
+    """
+    with evaluation_context():
+        if t.kind == "percent":
+            return format_decimal((value * 100).normalize()) + "%"
+        if t.is_money:
+            whole, _, fraction = format_decimal(value).partition(".")
+            sign = "-" if whole.startswith("-") else ""
+            grouped = f"{int(whole.lstrip('-')):,}"
+            return f"{sign}{grouped}{'.' + fraction if fraction else ''} {t.currency}"
+        return format_decimal(value)
 
 
 def column_type(kind: ColumnType, currency: str) -> Type:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from incentives.check.types import Type
+from incentives.check.types import Type, show
 from incentives.evaluate.tiers import TierResult
 from incentives.money import format_decimal
 from incentives.results.models import TraceNode
@@ -41,11 +41,8 @@ def span_text(span: Span) -> str:
 
 
 def show_rate(value: Decimal, t: Type) -> str:
-    if t.kind == "percent":
-        return format_decimal((value * 100).normalize()) + "%"
-    if t.is_money:
-        return f"{format_decimal(value)} {t.currency}"
-    return format_decimal(value)
+    """A rate or amount as the plan would write it: 5%, 250 USD, 1.5."""
+    return show(value, t)
 
 
 def band_parts(result: TierResult, unit: str) -> list[TraceNode]:

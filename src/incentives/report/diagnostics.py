@@ -52,7 +52,7 @@ def render_text(
 
 
 def summary(diagnostics: Iterable[Diagnostic]) -> str:
-    """"2 errors, 1 warning" (or "no problems")."""
+    """ "2 errors, 1 warning" (or "no problems")."""
     items = list(diagnostics)
     errors = sum(1 for d in items if d.is_error)
     warnings = len(items) - errors
