@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from plan_doc import ledger, load, plan_doc
 
 import incentives
+from plan_doc import ledger, plan_doc
 
 
 def run(plan: incentives.Plan, *rows: tuple[str, ...], **tables: object) -> incentives.Statement:

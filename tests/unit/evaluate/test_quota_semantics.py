@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from plan_doc import ledger, load
 
 import incentives
+from plan_doc import ledger, load
 
 PLAN = """
 measure sales = sum amount
