@@ -125,8 +125,9 @@ def _evaluate(plan: ir.Plan, data: ValidatedData, periods: list[Period]) -> RunR
             if not on_plan(plan, payee) or not active_in(payee, period):
                 continue
             lines = PayeeLines.of(by_payee.get(payee.id, []))
+            before = len(problems)
             values = compute_measures(plan, lines, period, True, problems, measures)
-            if len(problems):
+            if len(problems) > before:
                 continue
             statement = evaluate_statement(compiled, payee, period, data, values, problems)
             if statement is not None:

@@ -44,6 +44,12 @@ class _MissingMetric(LookupError):
         self.name = name
 
 
+class _MissingField(LookupError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
 @dataclass
 class CompiledPlan:
     """Closures for every per-payee expression, built once per run."""
@@ -96,8 +102,8 @@ class PayeeEnv:
         payee = self.payee
         value: Value | None = getattr(payee, name) if name in _STANDARD else payee.fields.get(name)
         if value is None:
-            value = ""
-        self._input(name, value, "roster field", None)
+            raise _MissingField(name)
+        self._input(name, value, "roster field", payee.ref)
         return value
 
     def metric(self, name: str) -> Value:
@@ -237,6 +243,13 @@ def _guard(name: str, span: Span, run: Callable[[], _T]) -> _T:
             f"no `{exc.name}` metric in the metrics table",
             span,
             f"add the metric, or give `{exc.name}` a default in the plan",
+        ) from None
+    except _MissingField as exc:
+        raise _Problem(
+            "R707",
+            f"the roster has no `{exc.name}` for this payee",
+            span,
+            f"fill in `{exc.name}` in roster.csv",
         ) from None
     except MissingQuota as exc:
         raise _Problem(
