@@ -109,6 +109,8 @@ class CheckContext:
     types: dict[int, Type] = field(default_factory=dict)
     #: Level of every checked expression node, by ``id(node)``.
     levels: dict[int, Level] = field(default_factory=dict)
+    #: Expressions already reported for mixing per-line and per-payee values.
+    mixed: set[int] = field(default_factory=set)
     #: Checked tier tables by name (only tables without errors).
     tier_info: dict[str, TierInfo] = field(default_factory=dict)
     #: Resolvers for symbols whose type is inferred on first use.

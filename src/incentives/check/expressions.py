@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from incentives.ast import nodes as n
-from incentives.ast.visitor import references
+from incentives.ast.visitor import references, walk
 from incentives.check.context import KIND_WORDS, CheckContext, Level
 from incentives.check.types import (
     BOOL,
@@ -66,6 +66,7 @@ def literal_type(ctx: CheckContext, lit: n.Literal) -> Type:
 def _combine(ctx: CheckContext, expr: object, parts: list[object], span_of: n.Expr) -> Level:
     levels = [ctx.level_of(p) for p in parts]
     if Level.LINE in levels and Level.PAYEE in levels:
+        ctx.mixed.add(id(expr))
         ctx.error(
             "E105",
             "this mixes ledger columns (one value per line) with per-payee values",
@@ -248,6 +249,8 @@ def require(
     level = ctx.level_of(expr)
     if level in levels or ctx.type_of(expr).is_error:
         return
+    if any(id(node) in ctx.mixed for node in walk(expr)):
+        return  # already reported where the two kinds of value meet
     if level is Level.LINE:
         culprit = _first_of(ctx, expr, ("builtin", "column", "rate_table"))
         ctx.error(

@@ -82,8 +82,17 @@ def _check_quota(ctx: CheckContext, decl: n.QuotaDecl) -> None:
         if ctx.scheme is not None:
             _check_split(ctx, decl, goal, seen.get(n.SplitClause), ctx.scheme.kind)
     prorate = seen.get(n.ProrateClause)
-    if isinstance(prorate, n.ProrateClause) and len(set(prorate.factors)) != len(prorate.factors):
-        ctx.error("E420", "a proration factor is listed twice", prorate.span)
+    if isinstance(prorate, n.ProrateClause):
+        if len(set(prorate.factors)) != len(prorate.factors):
+            ctx.error("E420", "a proration factor is listed twice", prorate.span)
+        # Proration reads these roster fields even though no expression names them.
+        fields = {"fte": ("fte",), "days_active": ("start_date", "end_date")}
+        for factor in prorate.factors:
+            for field_name in fields[factor]:
+                if field_name in ctx.symbols:
+                    ctx.symbols[field_name].used = True
+    if isinstance(seen.get(n.RampClause), n.RampClause) and "start_date" in ctx.symbols:
+        ctx.symbols["start_date"].used = True
     ramp = seen.get(n.RampClause)
     if isinstance(ramp, n.RampClause):
         _check_ramp(ctx, ramp)

@@ -1,0 +1,178 @@
+"""One payee's statement as a readable tree (``incentives explain``).
+
+Contract: :func:`explain_tree` turns a :class:`~incentives.results.Statement`
+into a :class:`TreeNode` tree: the statement at the root (its total as a
+note), a branch per statement line, and under each line its trace, parts
+nested in trace order. Every node shows its value with its unit
+(``41994.50 USD``; percents as ``116.5%``), and as notes its detail, its plan
+location (``at plans/x.plan:12:3``) and the ledger ``txn_id``\\ s behind it.
+
+A trace node's ``inputs`` name per-payee values; they are expanded, with
+their own traces, under an ``inputs`` branch placed before the node's parts,
+so a line reads top-down as "from these values, these steps". Each name is
+expanded at most once per line: a later reference to it is dropped. A name
+that is not among the statement's ``values`` but is a line of the statement
+(a multiplier refers to the components it multiplies) is shown with that
+line's amount; any other name is shown as not recorded.
+
+:func:`render_tree` writes a tree as text with ``├──``/``└──`` guides, every
+text passed through :func:`~incentives.report._text.visible`, no trailing
+spaces, and a final newline. The output depends only on the statement.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from incentives.money import evaluation_context, format_decimal
+from incentives.report._text import visible, wrap_words
+from incentives.results import Statement, StatementLine, TraceNode
+
+__all__ = ["TreeNode", "explain_tree", "render_explain", "render_tree", "show_value"]
+
+#: Units shown by their value alone.
+_PLAIN_UNITS = frozenset({"decimal", "count", "date", "bool"})
+#: Ledger ids per note line: wrap the list at this many columns.
+_IDS_WIDTH = 80
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """One node of a text tree: a heading, notes under it, and children."""
+
+    text: str
+    notes: tuple[str, ...] = ()
+    children: tuple[TreeNode, ...] = ()
+
+
+def show_value(value: str | None, unit: str | None) -> str:
+    """A trace value with its unit, as a person reads it.
+
+    >>> show_value("12.50", "USD"), show_value("1.05", "percent"), show_value("3", "count")
+    ('12.50 USD', '105%', '3')
+    """
+    if value is None:
+        return "(no value)"
+    if unit == "percent":
+        return _percent(value)
+    if unit == "text":
+        return f'"{value}"'
+    if unit is None or unit in _PLAIN_UNITS:
+        return value
+    return f"{value} {unit}"
+
+
+def _percent(value: str) -> str:
+    # A percent is kept as a fraction (1.05); shifting the exponent by two
+    # places is exact, unlike multiplying by 100 under a limited precision.
+    try:
+        with evaluation_context():
+            return format_decimal(Decimal(value).scaleb(2)) + "%"
+    except (decimal.InvalidOperation, ArithmeticError):
+        return f"{value} (percent)"
+
+
+def explain_tree(statement: Statement) -> TreeNode:
+    """The tree of one statement (see the module docstring)."""
+    s = statement
+    title = f"statement {s.payee}"
+    if s.payee_name:
+        title += f" ({s.payee_name})"
+    title += f", {s.period} ({s.start.isoformat()} to {s.end.isoformat()})"
+    total = f"total = {format_decimal(s.total)} {s.currency}"
+    lines = tuple(_LineTree(s).build(line) for line in s.lines)
+    return TreeNode(title, (total,), lines)
+
+
+class _LineTree:
+    """Builds the tree of one statement line, expanding each input once."""
+
+    def __init__(self, statement: Statement) -> None:
+        self._values = statement.values
+        self._lines = {line.component: line for line in statement.lines}
+        # Membership only; never iterated, so output order cannot depend on it.
+        self._seen: set[str] = set()
+
+    def build(self, line: StatementLine) -> TreeNode:
+        heading = line.component
+        if line.label != line.component:
+            heading += f' "{line.label}"'
+        heading += f" ({line.kind}) = {format_decimal(line.amount)} {line.currency}"
+        return self._node(line.trace, heading, skip_detail=(line.label, line.component))
+
+    def _node(
+        self, trace: TraceNode, heading: str | None = None, skip_detail: Sequence[str] = ()
+    ) -> TreeNode:
+        children: list[TreeNode] = []
+        inputs = self._inputs(trace.inputs)
+        if inputs:
+            children.append(TreeNode("inputs", (), tuple(inputs)))
+        children.extend(self._node(part) for part in trace.parts)
+        return TreeNode(
+            heading or _heading(trace), _notes(trace, skip_detail), tuple(children)
+        )
+
+    def _inputs(self, names: Sequence[str]) -> list[TreeNode]:
+        found = []
+        for name in names:
+            if name in self._seen:
+                continue
+            self._seen.add(name)
+            value = self._values.get(name)
+            line = self._lines.get(name)
+            if value is not None:
+                found.append(self._node(value))
+            elif line is not None:
+                amount = f"{format_decimal(line.amount)} {line.currency}"
+                found.append(TreeNode(f"{name} = {amount}", ("the line above",)))
+            else:
+                found.append(TreeNode(name, ("no value recorded",)))
+        return found
+
+
+def _heading(trace: TraceNode) -> str:
+    if trace.label == trace.kind or trace.label.startswith(trace.kind + " "):
+        head = trace.label
+    else:
+        head = f"{trace.kind} {trace.label}"
+    if trace.value is None:
+        return head
+    return f"{head} = {show_value(trace.value, trace.unit)}"
+
+
+def _notes(trace: TraceNode, skip_detail: Sequence[str]) -> tuple[str, ...]:
+    notes = []
+    if trace.detail and trace.detail != trace.label and trace.detail not in skip_detail:
+        notes.append(trace.detail)
+    if trace.at:
+        notes.append(f"at {trace.at}")
+    ids = trace.lines
+    if ids and not (trace.kind == "line" and len(ids) == 1 and trace.label == f"line {ids[0]}"):
+        wrapped = wrap_words(ids, _IDS_WIDTH)
+        notes.append("ledger lines: " + wrapped[0])
+        notes.extend("  " + more for more in wrapped[1:])
+    return tuple(notes)
+
+
+def render_tree(root: TreeNode) -> str:
+    """A tree as text with box-drawing guides; ends with a newline."""
+    out = [visible(root.text)]
+    _render_body(root, "", out)
+    return "\n".join(out) + "\n"
+
+
+def _render_body(node: TreeNode, prefix: str, out: list[str]) -> None:
+    note_prefix = prefix + ("│   " if node.children else "    ")
+    out.extend(note_prefix + visible(note) for note in node.notes)
+    for index, child in enumerate(node.children):
+        last = index == len(node.children) - 1
+        out.append(prefix + ("└── " if last else "├── ") + visible(child.text))
+        _render_body(child, prefix + ("    " if last else "│   "), out)
+
+
+def render_explain(statement: Statement) -> str:
+    """The text tree of one statement."""
+    return render_tree(explain_tree(statement))

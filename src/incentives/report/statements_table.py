@@ -1,0 +1,128 @@
+"""Statements as plain-text tables, one per period (``incentives run``).
+
+Contract: :func:`period_tables` lays a :class:`~incentives.results.RunResult`
+out as one :class:`PeriodTable` per period of the run, in run order: a row
+per statement (payee order, as in the result) and a column per component, in
+the order components first appear on the statements (plan order), then the
+statement total and its currency. A payee without a line for a component
+gets an empty cell. When every statement of the period is in one currency a
+``total`` row adds up each column exactly (in the engine's decimal context).
+:func:`render_table` writes the tables and the row accounting line as text:
+columns padded with spaces, amounts right-aligned, every cell passed through
+:func:`~incentives.report._text.visible`. The bytes depend only on the
+result, never on the terminal, locale or time zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from incentives.money import evaluation_context, format_decimal
+from incentives.report._text import cell_width, pad, visible
+from incentives.results import RowAccounting, RunResult, Statement
+
+__all__ = ["PeriodTable", "period_tables", "render_table", "rows_summary"]
+
+
+@dataclass(frozen=True)
+class PeriodTable:
+    """The statements of one period, as rows of text cells."""
+
+    #: Period label ("2026-03").
+    period: str
+    #: "2026-03 (2026-03-01 to 2026-03-31)", or the label alone if no statement.
+    title: str
+    headers: tuple[str, ...]
+    #: Whether each column holds amounts (aligned right).
+    numeric: tuple[bool, ...]
+    rows: tuple[tuple[str, ...], ...]
+    #: Column sums, when the period has statements in a single currency.
+    totals: tuple[str, ...] | None
+
+
+def period_tables(result: RunResult) -> list[PeriodTable]:
+    """One table per period of the run, in run order (see the module docstring)."""
+    tables = []
+    for period in result.periods:
+        statements = [s for s in result.statements if s.period == period]
+        tables.append(_period_table(period, statements))
+    return tables
+
+
+def _period_table(period: str, statements: Sequence[Statement]) -> PeriodTable:
+    components: list[str] = []
+    for statement in statements:
+        for line in statement.lines:
+            if line.component not in components:
+                components.append(line.component)
+    headers = ("payee", "name", *components, "total", "currency")
+    numeric = (False, False, *(True for _ in components), True, False)
+    rows = []
+    for s in statements:
+        amounts = {line.component: format_decimal(line.amount) for line in s.lines}
+        cells = [amounts.get(c, "") for c in components]
+        rows.append((s.payee, s.payee_name or "", *cells, format_decimal(s.total), s.currency))
+    title = period
+    if statements:
+        title = f"{period} ({statements[0].start.isoformat()} to {statements[0].end.isoformat()})"
+    totals = None
+    currencies = {s.currency for s in statements}
+    if len(currencies) == 1:
+        sums = [_sum([s.amount(c) for s in statements if _has(s, c)]) for c in components]
+        total = _sum([s.total for s in statements])
+        totals = ("total", "", *sums, total, statements[0].currency)
+    return PeriodTable(period, title, headers, numeric, tuple(rows), totals)
+
+
+def _has(statement: Statement, component: str) -> bool:
+    return any(line.component == component for line in statement.lines)
+
+
+def _sum(amounts: Sequence[Decimal]) -> str:
+    with evaluation_context():
+        return format_decimal(sum(amounts, Decimal(0)))
+
+
+def rows_summary(rows: RowAccounting) -> str:
+    """The row accounting in one line.
+
+    >>> rows_summary(RowAccounting(read=5, credited=3, excluded={"late": 2}))
+    'rows: 5 read, 3 credited, 2 excluded: 2 late'
+    """
+    excluded = sum(rows.excluded.values())
+    text = f"rows: {rows.read} read, {rows.credited} credited, {excluded} excluded"
+    if rows.excluded:
+        reasons = sorted(rows.excluded.items())
+        text += ": " + "; ".join(f"{count} {reason}" for reason, count in reasons)
+    return text
+
+
+def render_table(result: RunResult) -> str:
+    """Every period's table, then the row accounting line; ends with a newline."""
+    blocks = [_render_period(table) for table in period_tables(result)]
+    blocks.append(rows_summary(result.rows) + "\n")
+    return "\n".join(blocks)
+
+
+def _render_period(table: PeriodTable) -> str:
+    if not table.rows:
+        return f"{visible(table.title)}: no statements\n"
+    body = [tuple(visible(cell) for cell in row) for row in table.rows]
+    footer = tuple(visible(cell) for cell in table.totals) if table.totals else None
+    every = [table.headers, *body, *([footer] if footer else [])]
+    widths = [max(cell_width(row[i]) for row in every) for i in range(len(table.headers))]
+    rule = tuple("-" * w for w in widths)
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [
+            pad(cell, widths[i], right=table.numeric[i]) for i, cell in enumerate(cells)
+        ]
+        return "  ".join(padded).rstrip()
+
+    out = [visible(table.title), line(table.headers), line(rule)]
+    out.extend(line(row) for row in body)
+    if footer:
+        out.extend([line(rule), line(footer)])
+    return "\n".join(out) + "\n"
