@@ -13,7 +13,9 @@ validates the data first and computes nothing from invalid data::
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,8 @@ from incentives.results import RunResult
 from incentives.source import SourceFile, Span
 
 __all__ = ["Plan", "check_source", "load_plan", "read_plan_file"]
+
+_PLAN_TEXT = re.compile(r'\s*plan\s+"')
 
 
 def read_plan_file(path: str | os.PathLike[str]) -> SourceFile:
@@ -61,7 +65,7 @@ def read_plan_file(path: str | os.PathLike[str]) -> SourceFile:
             hint="save the plan as UTF-8",
         )
         raise PlanSyntaxError(f"{span}: {diagnostic.message}", [diagnostic]) from None
-    return SourceFile(name, text)
+    return SourceFile(name, text, digest=hashlib.sha256(data).hexdigest())
 
 
 def check_source(source: SourceFile) -> tuple[Plan | None, list[Diagnostic]]:
@@ -80,7 +84,8 @@ def load_plan(plan: str | os.PathLike[str], *, filename: str | None = None) -> P
     """Load a plan from a file path or from plan text.
 
     A :class:`os.PathLike` is always a path. A ``str`` is plan text if it
-    contains a line break or starts with ``plan``; otherwise it is a path.
+    contains a line break or starts like a plan (``plan "…``); otherwise it is
+    a path.
 
     Args:
         plan: a path, or the text of a plan.
@@ -91,7 +96,7 @@ def load_plan(plan: str | os.PathLike[str], *, filename: str | None = None) -> P
         PlanCheckError: the plan has errors (every diagnostic, warnings too).
         UsageError: the file cannot be read.
     """
-    if isinstance(plan, str) and ("\n" in plan or plan.lstrip().startswith("plan")):
+    if isinstance(plan, str) and ("\n" in plan or _PLAN_TEXT.match(plan)):
         source = SourceFile(filename or "<plan>", plan)
     else:
         source = read_plan_file(plan)

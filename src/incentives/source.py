@@ -72,6 +72,8 @@ class SourceFile:
 
     name: str
     text: str
+    #: SHA-256 of the file's bytes when it was read from a file (BOM included).
+    digest: str | None = field(default=None, compare=False)
     _lines: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -79,8 +81,8 @@ class SourceFile:
 
     @property
     def sha256(self) -> str:
-        """SHA-256 of the UTF-8 encoded text, for manifests."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        """SHA-256 of the file's bytes, or of the UTF-8 text if it was not read from a file."""
+        return self.digest or hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line ending ('' if out of range)."""

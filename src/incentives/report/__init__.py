@@ -1,1 +1,14 @@
-"""Stage 6: rendering results and diagnostics for people and tools."""
+"""Stage 6: rendering results and diagnostics for people and tools.
+
+Every renderer is a pure function from library values to text (or bytes) and
+gives the same output for the same input, whatever the locale, time zone,
+terminal or hash seed:
+
+* :mod:`~incentives.report.diagnostics`: diagnostics, compiler style or JSON
+* :mod:`~incentives.report.statements_table`: statements as text tables
+* :mod:`~incentives.report.statements_json`: results as canonical JSON
+* :mod:`~incentives.report.statements_csv`: statements as injection-safe CSV
+* :mod:`~incentives.report.explain`: one statement as a trace tree
+* :mod:`~incentives.report.manifest`: the run manifest with every hash
+* :mod:`~incentives.report.files`: atomic writing of output files
+"""

@@ -11,7 +11,8 @@ Contract: :func:`render_text` writes each diagnostic as
 with the source excerpt when the file is a plan it was given, and without it
 for data files (whose location is file:row:column). :func:`render_json`
 gives a stable list of objects with code, severity, message, file, line,
-column, end_line, end_column, hint and related locations. Output depends only
+column, end_line, end_column, hint and related locations
+(:func:`diagnostic_dicts` gives the same objects as data). Output depends only
 on the diagnostics and sources: the same input renders the same bytes.
 """
 
@@ -19,11 +20,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from incentives.diagnostics import Diagnostic
 from incentives.source import SourceFile
 
-__all__ = ["render_json", "render_text", "summary"]
+__all__ = ["diagnostic_dicts", "render_json", "render_text", "summary"]
 
 
 def render_text(
@@ -66,7 +68,13 @@ def summary(diagnostics: Iterable[Diagnostic]) -> str:
 
 def render_json(diagnostics: Iterable[Diagnostic]) -> str:
     """Diagnostics as a JSON array (sorted keys, two-space indent, final newline)."""
-    items = [
+    items = diagnostic_dicts(diagnostics)
+    return json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def diagnostic_dicts(diagnostics: Iterable[Diagnostic]) -> list[dict[str, Any]]:
+    """Diagnostics as the JSON data :func:`render_json` writes (for embedding)."""
+    return [
         {
             "code": d.code,
             "severity": d.severity.value,
@@ -89,4 +97,3 @@ def render_json(diagnostics: Iterable[Diagnostic]) -> str:
         }
         for d in diagnostics
     ]
-    return json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -111,9 +111,7 @@ class _LineTree:
         if inputs:
             children.append(TreeNode("inputs", (), tuple(inputs)))
         children.extend(self._node(part) for part in trace.parts)
-        return TreeNode(
-            heading or _heading(trace), _notes(trace, skip_detail), tuple(children)
-        )
+        return TreeNode(heading or _heading(trace), _notes(trace, skip_detail), tuple(children))
 
     def _inputs(self, names: Sequence[str]) -> list[TreeNode]:
         found = []
@@ -127,7 +125,7 @@ class _LineTree:
                 found.append(self._node(value))
             elif line is not None:
                 amount = f"{format_decimal(line.amount)} {line.currency}"
-                found.append(TreeNode(f"{name} = {amount}", ("the line above",)))
+                found.append(TreeNode(f"{name} = {amount}", ("a line of this statement",)))
             else:
                 found.append(TreeNode(name, ("no value recorded",)))
         return found
@@ -151,8 +149,8 @@ def _notes(trace: TraceNode, skip_detail: Sequence[str]) -> tuple[str, ...]:
         notes.append(f"at {trace.at}")
     ids = trace.lines
     if ids and not (trace.kind == "line" and len(ids) == 1 and trace.label == f"line {ids[0]}"):
-        wrapped = wrap_words(ids, _IDS_WIDTH)
-        notes.append("ledger lines: " + wrapped[0])
+        wrapped = wrap_words([f"ledger lines: {ids[0]}", *ids[1:]], _IDS_WIDTH)
+        notes.append(wrapped[0])
         notes.extend("  " + more for more in wrapped[1:])
     return tuple(notes)
 

@@ -50,9 +50,7 @@ def render_csv(result: RunResult) -> str:
         who = [safe_text(s.period), safe_text(s.payee), safe_text(s.payee_name or "")]
         for line in s.lines:
             text = [safe_text(line.component), safe_text(line.label), safe_text(line.kind)]
-            writer.writerow(
-                [*who, *text, format_decimal(line.amount), safe_text(line.currency)]
-            )
+            writer.writerow([*who, *text, format_decimal(line.amount), safe_text(line.currency)])
         writer.writerow(
             [*who, "total", "Total", "total", format_decimal(s.total), safe_text(s.currency)]
         )

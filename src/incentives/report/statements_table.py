@@ -116,9 +116,7 @@ def _render_period(table: PeriodTable) -> str:
     rule = tuple("-" * w for w in widths)
 
     def line(cells: Sequence[str]) -> str:
-        padded = [
-            pad(cell, widths[i], right=table.numeric[i]) for i, cell in enumerate(cells)
-        ]
+        padded = [pad(cell, widths[i], right=table.numeric[i]) for i, cell in enumerate(cells)]
         return "  ".join(padded).rstrip()
 
     out = [visible(table.title), line(table.headers), line(rule)]

@@ -64,7 +64,8 @@ class TraceNode(_Model):
     lines: list[str] = Field(default_factory=list)
     #: Sub-steps whose values add up exactly to this step's value.
     parts: list[TraceNode] = Field(default_factory=list)
-    #: Names of per-payee values this step used (see ``Statement.values``).
+    #: Names of per-payee values this step used: a key of ``Statement.values``,
+    #: or the name of a component (a line of the same statement).
     inputs: list[str] = Field(default_factory=list)
 
 

@@ -1,0 +1,74 @@
+"""The ``incentives`` command line: thin commands over the library.
+
+Commands, one module each:
+
+=========== =============================================================
+``check``   diagnostics of plans (:mod:`incentives.cli.check`)
+``run``     statements as a table, JSON or CSV; ``--out`` writes them with a
+            manifest, atomically (:mod:`incentives.cli.run`)
+``explain`` one payee's statement as a trace tree (:mod:`incentives.cli.explain`)
+``test``    the examples plans carry, as tests (:mod:`incentives.cli.test`)
+=========== =============================================================
+
+Output is plain, deterministic UTF-8 text when stdout is not a terminal (a
+pipe, a file, a test): no colour, no terminal-width dependence. On a
+terminal, tables and trees are drawn with rich. Errors go to stderr.
+
+Exit codes (DESIGN §6):
+
+* **0** — success: no errors found, every example passed, statements written.
+* **1** — findings: a plan has errors (:class:`~incentives.errors.PlanError`),
+  an example failed, warnings under ``check --strict``, or a value cannot be
+  computed (:class:`~incentives.errors.EvaluationError`: the plan and the data
+  are each valid, but together they hit a zero quota or a missing rate; it is
+  reported as diagnostics tied to the rule, like a plan finding).
+* **2** — usage or input error: a bad option or argument (click), a bad
+  period, a missing file or directory (:class:`~incentives.errors.UsageError`),
+  input data that failed validation (:class:`~incentives.errors.DataError`),
+  an unknown payee for ``explain``, an output directory that cannot be written.
+* **3** — internal error: a bug in incentives
+  (:class:`~incentives.errors.InternalError` or any unexpected exception). It
+  prints ``internal error: …, please report it``; the traceback only with the
+  global ``--debug`` option.
+
+If the reader of stdout goes away (``incentives run … | head``), the command
+stops quietly with 1, as click does.
+
+Library errors are printed as diagnostics (with the plan line and a caret
+when they point into a plan), followed by ``error: <message>``; never as a
+traceback.
+"""
+
+from __future__ import annotations
+
+import click
+
+from incentives._version import __version__
+from incentives.cli import check, explain, run, test
+from incentives.cli._common import CliState, IncentivesGroup
+
+__all__ = ["cli", "main"]
+
+
+@click.group(cls=IncentivesGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "--version", prog_name="incentives", message="%(prog)s %(version)s"
+)
+@click.option("--debug", is_flag=True, help="show the traceback of an internal error")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Compute sales incentive pay from plain-text plans: exact, deterministic, explained."""
+    ctx.obj = CliState(debug=debug)
+
+
+# The modules stay reachable as ``incentives.cli.run`` etc.; only their
+# commands are registered.
+cli.add_command(check.check)
+cli.add_command(run.run)
+cli.add_command(explain.explain)
+cli.add_command(test.test)
+
+
+def main() -> None:
+    """The console entry point (``incentives``)."""
+    cli.main(prog_name="incentives")

@@ -1,0 +1,99 @@
+"""report.files: atomic writing of output files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from incentives.report.files import write_atomically
+
+FILES = [("a.json", b"{}\n"), ("b.csv", b"x\n"), ("manifest.json", b"[]\n")]
+
+
+def test_writes_every_file_and_creates_the_directory(tmp_path: Path) -> None:
+    target = tmp_path / "x" / "y"
+    write_atomically(target, FILES)
+    assert sorted(os.listdir(target)) == ["a.json", "b.csv", "manifest.json"]
+    assert (target / "b.csv").read_bytes() == b"x\n"
+
+
+def test_replaces_existing_files_and_leaves_others(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_bytes(b"old")
+    (tmp_path / "keep.txt").write_bytes(b"mine")
+    write_atomically(tmp_path, FILES)
+    assert (tmp_path / "a.json").read_bytes() == b"{}\n"
+    assert (tmp_path / "keep.txt").read_bytes() == b"mine"
+    assert sorted(os.listdir(tmp_path)) == ["a.json", "b.csv", "keep.txt", "manifest.json"]
+
+
+def test_files_are_published_in_order_manifest_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published: list[str] = []
+    real = Path.replace
+
+    def replace(self: Path, target: Path) -> Path:
+        published.append(Path(target).name)
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    write_atomically(tmp_path, FILES)
+    assert published == ["a.json", "b.csv", "manifest.json"]
+
+
+def test_permissions_follow_the_umask(tmp_path: Path) -> None:
+    if os.name != "posix":
+        pytest.skip("POSIX permissions")
+    old = os.umask(0o022)
+    try:
+        write_atomically(tmp_path, FILES)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("failing_call", [1, 2, 3])
+def test_a_failed_write_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing_call: int
+) -> None:
+    (tmp_path / "a.json").write_bytes(b"old")
+    calls = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == failing_call:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OSError, match="No space left"):
+        write_atomically(tmp_path, FILES)
+    assert os.listdir(tmp_path) == ["a.json"]
+    assert (tmp_path / "a.json").read_bytes() == b"old"
+
+
+def test_a_failed_write_removes_a_directory_it_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fsync(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OSError):
+        write_atomically(tmp_path / "new", FILES)
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "a/b", "../x"])
+def test_names_must_be_plain(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ValueError, match="plain file name"):
+        write_atomically(tmp_path / "out", [(name, b"")])
+    assert not (tmp_path / "out").exists()
+
+
+def test_names_must_be_unique(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="twice"):
+        write_atomically(tmp_path, [("a", b"1"), ("a", b"2")])
