@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from incentives.check.types import PERCENT, show
 from incentives.compile import ir
 from incentives.data import Payee, ValidatedData
 from incentives.money import format_decimal, quantize
@@ -113,7 +114,7 @@ def quota_for(
     if quota.ramp:
         month, factor = _ramp(quota, payee, period)
         multiplier *= factor
-        factors.append(f"ramp month {month} at {format_decimal((factor * 100).normalize())}%")
+        factors.append(f"ramp month {month} at {show(factor, PERCENT)}")
     value = numerator * multiplier / denominator
     detail = " + ".join(parts)
     if factors:
@@ -123,7 +124,7 @@ def quota_for(
         rounded = quantize(value, unit, mode)
         detail += (
             f"; rounded {mode.value} to {format_decimal(unit)}: "
-            f"{format_decimal(value)} → {format_decimal(rounded)}"
+            f"{show(value, quota.type)} → {show(rounded, quota.type)}"
         )
         value = rounded
     return QuotaValue(value, detail)
@@ -168,7 +169,7 @@ def _share(quota: ir.Quota, plan: ir.Plan, period: Period, goal: Period) -> Frac
 
 
 def _describe_share(quota: ir.Quota, goal: Decimal, goal_period: Period, share: Fraction) -> str:
-    text = f"goal {format_decimal(goal)} for {goal_period.label}"
+    text = f"goal {show(goal, quota.type)} for {goal_period.label}"
     if quota.split == "none":
         return text
     words = {

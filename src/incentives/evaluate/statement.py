@@ -20,6 +20,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 from functools import partial
 from typing import TypeVar, cast
 
+from incentives.check.types import show
 from incentives.compile import ir
 from incentives.data import Payee, ValidatedData
 from incentives.diagnostics import Diagnostic
@@ -376,7 +377,7 @@ def _component(
                 "gate",
                 "gate",
                 Decimal(0),
-                f"{format_decimal(base)} is below the threshold {format_decimal(threshold)}: "
+                f"{show(base, c.type)} is below the threshold {show(threshold, c.type)}: "
                 "nothing is paid",
                 gate.span,
             )
@@ -384,7 +385,7 @@ def _component(
         cap_f = compiled.closure(c.cap)
         cap = _money(_guard(c.name, c.cap.span, lambda: cap_f(env)))
         if amount > cap:
-            adjust("cap", "cap", cap, f"capped at {format_decimal(cap)}", c.cap.span)
+            adjust("cap", "cap", cap, f"capped at {show(cap, c.type)}", c.cap.span)
     if c.floor is not None:
         floor_f = compiled.closure(c.floor)
         floor = _money(_guard(c.name, c.floor.span, lambda: floor_f(env)))
@@ -393,7 +394,7 @@ def _component(
                 "floor",
                 "floor",
                 floor,
-                f"raised to the floor {format_decimal(floor)}",
+                f"raised to the floor {show(floor, c.type)}",
                 c.floor.span,
             )
     rounding = plan.rounding
@@ -462,6 +463,7 @@ def _payment(
     if c.factor is not None:
         factor_f = compiled.closure(c.factor)
         factor = _money(_guard(c.name, c.factor.span, lambda: factor_f(env)))
+        factor_type = c.factor.type
         uplift = factor - 1
         parts = []
         raw = Decimal(0)
@@ -475,7 +477,7 @@ def _payment(
                     label=target,
                     value=format_decimal(value),
                     unit=unit,
-                    detail=f"{format_decimal(amount)} × ({describe(factor)} − 1)",
+                    detail=f"{show(amount, c.type)} × ({show(factor, factor_type)} − 1)",
                     inputs=[target],
                 )
             )
@@ -484,7 +486,7 @@ def _payment(
             label=c.formula,
             value=format_decimal(raw),
             unit=unit,
-            detail=f"factor {describe(factor)}",
+            detail=f"factor {show(factor, factor_type)}",
             at=at,
             parts=parts,
             inputs=list(env.inputs),
@@ -507,8 +509,8 @@ def _payment(
     if excess:
         base, threshold, above = cast(tuple[Decimal, Decimal, Decimal], excess[0])
         note = (
-            f"pays on the excess of {format_decimal(base)} over {format_decimal(threshold)}: "
-            f"{format_decimal(above)}"
+            f"pays on the excess of {show(base, c.type)} over {show(threshold, c.type)}: "
+            f"{show(above, c.type)}"
         )
         detail = f"{detail}; {note}" if detail else note
     node = TraceNode(
@@ -558,7 +560,10 @@ def _total_adjustments(
                         label=f"total_{kind}",
                         value=format_decimal(adjustment),
                         unit=plan.currency,
-                        detail=f"the total of the lines above is {words} {format_decimal(limit)}",
+                        detail=(
+                            f"the total of the lines above is {words} "
+                            f"{show(limit, limit_expr.type)}"
+                        ),
                         at=_span_text(limit_expr.span),
                         inputs=list(env.inputs),
                     ),
