@@ -241,6 +241,14 @@ def _check_gate(
 ) -> None:
     t, _ = infer(ctx, gate.threshold)
     require(ctx, gate.threshold, levels=_PAYEE, where="as a gate threshold")
+    if decl.kind == "multiplier":
+        ctx.error(
+            "E408",
+            "a multiplier has no base for a gate to compare with",
+            gate.span,
+            hint="put the gate on the components it multiplies, or use `when`",
+        )
+        return
     if not isinstance(pays, n.PaysClause):
         return
     if not isinstance(pays.spec, n.PayAmount):

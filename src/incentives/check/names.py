@@ -60,7 +60,7 @@ def declare_names(ctx: CheckContext, reserved: frozenset[str]) -> None:
         match decl:
             case n.FieldsDecl():
                 for field in decl.fields:
-                    _check_reserved(ctx, field.name, reserved)
+                    _check_reserved(ctx, field.name, reserved, data_column=True)
                     _declare_field(ctx, decl.table, field)
             case n.LetDecl(name=ident):
                 _check_reserved(ctx, ident, reserved)
@@ -91,15 +91,27 @@ def declare_names(ctx: CheckContext, reserved: frozenset[str]) -> None:
                 pass
 
 
-def _check_reserved(ctx: CheckContext, name: n.Name, reserved: frozenset[str]) -> None:
-    if name.text in reserved and not name.quoted:
+def _check_reserved(
+    ctx: CheckContext, name: n.Name, reserved: frozenset[str], *, data_column: bool = False
+) -> None:
+    """E103 for a reserved word; backticks excuse only data columns, whose names the data sets."""
+    if name.text not in reserved or (name.quoted and data_column):
+        return
+    if name.quoted:
         ctx.error(
             "E103",
-            f"`{name.text}` is a reserved word and cannot name something",
+            f"`{name.text}` is a reserved word; backticks are only for data columns",
             name.span,
-            hint=f"choose another name; a data column called `{name.text}` is written "
-            f"in backticks: `{name.text}`",
+            hint="choose another name for what the plan defines",
         )
+        return
+    ctx.error(
+        "E103",
+        f"`{name.text}` is a reserved word and cannot name something",
+        name.span,
+        hint=f"choose another name; a data column called `{name.text}` is written "
+        f"in backticks: `{name.text}`",
+    )
 
 
 def _declare_field(ctx: CheckContext, table: str, field: n.FieldDecl) -> None:

@@ -112,12 +112,21 @@ def parse_csv(data: bytes, *, source: str, name: str) -> tuple[RawTable | None, 
                 1,
                 0,
                 f"`{source}` is empty: it has no header row",
-                "the first line must name the columns, like txn_id,date,payee,amount,currency",
+                "the first line must name the columns, like "
+                + _EXAMPLE_HEADERS.get(name, "txn_id,date,payee,amount,currency"),
             )
         ]
     if len(set(header)) != len(header):
         return None, found
     return RawTable(name, source, header, tuple(rows), header_line), found
+
+
+_EXAMPLE_HEADERS = {
+    "ledger": "txn_id,date,payee,amount,currency",
+    "roster": "payee,name,fte,start_date",
+    "quotas": "payee,period,amount,currency",
+    "metrics": "payee,period,name,value",
+}
 
 
 def _not_utf8(data: bytes, start: int, source: str) -> Diagnostic:
