@@ -41,16 +41,50 @@ traceback.
 
 from __future__ import annotations
 
+import importlib
+from importlib.util import find_spec
+
 import click
 
 from incentives._version import __version__
-from incentives.cli import check, explain, run, test
 from incentives.cli._common import CliState, IncentivesGroup
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "cli", "main"]
+
+#: Every subcommand, by name; each lives in ``incentives.cli.<name>`` and is
+#: that module's ``command``. Modules are imported only when their command is
+#: used, so ``incentives check`` never pays for Jinja2 or matplotlib.
+COMMANDS = (
+    "audit",
+    "check",
+    "diff",
+    "doc",
+    "explain",
+    "fmt",
+    "plot",
+    "report",
+    "run",
+    "schema",
+    "test",
+)
 
 
-@click.group(cls=IncentivesGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(IncentivesGroup):
+    """The subcommands, imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if find_spec(f"incentives.cli.{name}") is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.list_commands(ctx):
+            return None
+        module = importlib.import_module(f"incentives.cli.{cmd_name}")
+        command = module.command
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     __version__, "--version", prog_name="incentives", message="%(prog)s %(version)s"
 )
@@ -63,11 +97,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 # The modules stay reachable as ``incentives.cli.run`` etc.; only their
 # commands are registered.
-cli.add_command(check.check)
-cli.add_command(run.run)
-cli.add_command(explain.explain)
-cli.add_command(test.test)
-
 
 def main() -> None:
     """The console entry point (``incentives``)."""

@@ -63,3 +63,7 @@ def check(ctx: click.Context, plans: tuple[str, ...], output_format: str, strict
     if output_format == "json":
         emit(render_json(everything))
     ctx.exit(EXIT_USAGE if unreadable else EXIT_FINDINGS if failed else EXIT_OK)
+
+
+#: The subcommand (see ``incentives.cli.COMMANDS``).
+command = check

@@ -85,3 +85,7 @@ def _names(ids: list[str]) -> str:
     if len(quoted) == 1:
         return quoted[0]
     return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+#: The subcommand (see ``incentives.cli.COMMANDS``).
+command = explain

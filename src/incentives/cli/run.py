@@ -119,3 +119,7 @@ def _plan_bytes(plan_path: str, plan: Plan) -> bytes:
     if data.decode("utf-8-sig", errors="replace") != plan.source.text:
         raise UsageError(f"{plan_path}: the plan changed while it was being run")
     return data
+
+
+#: The subcommand (see ``incentives.cli.COMMANDS``).
+command = run

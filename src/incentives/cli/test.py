@@ -178,3 +178,7 @@ def _outcome_json(outcome: ExampleOutcome) -> dict[str, Any]:
         ],
         "problems": diagnostic_dicts(outcome.problems),
     }
+
+
+#: The subcommand (see ``incentives.cli.COMMANDS``).
+command = test
