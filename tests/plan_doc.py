@@ -58,6 +58,9 @@ def ledger(
     roster: Iterable[dict[str, Any]] | None = None,
     quotas: Iterable[dict[str, Any]] | None = None,
     metrics: Iterable[dict[str, Any]] | None = None,
+    splits: Iterable[dict[str, Any]] | None = None,
+    fx: Iterable[dict[str, Any]] | None = None,
+    currency: str = "USD",
 ) -> incentives.Dataset:
     """A dataset from ``(txn_id, date, payee, amount[, extra columns])`` tuples.
 
@@ -74,7 +77,7 @@ def ledger(
                 "date": date.fromisoformat(day),
                 "payee": payee,
                 "amount": Decimal(amount),
-                "currency": "USD",
+                "currency": currency,
                 **extra,
             }
         )
@@ -85,4 +88,6 @@ def ledger(
         roster=list(roster),
         quotas=list(quotas) if quotas is not None else None,
         metrics=list(metrics) if metrics is not None else None,
+        splits=list(splits) if splits is not None else None,
+        fx=list(fx) if fx is not None else None,
     )

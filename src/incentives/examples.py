@@ -35,6 +35,9 @@ class Mismatch:
     expected: str
     actual: str
     span: Span
+    #: The currencies, when an amount was expected in one and paid in another.
+    expected_currency: str | None = None
+    actual_currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ def _run(plan: ir.Plan, example: ir.Example) -> ExampleOutcome:
             roster=list(example.roster),
             quotas=list(example.quotas) or None,
             metrics=list(example.metrics) or None,
+            splits=list(example.splits) if example.splits or plan.crediting.splits else None,
+            fx=list(example.fx) or None,
         )
         result = evaluate(plan, dataset, [plan.scheme.parse(example.period)])
     except (DataError, EvaluationError) as exc:
@@ -71,29 +76,35 @@ def _run(plan: ir.Plan, example: ir.Example) -> ExampleOutcome:
         diagnostic = Diagnostic("E502", str(exc), example.span)
         return ExampleOutcome(example.title, example.span, problems=[diagnostic])
     mismatches = []
-    for payee, name, expected, span in example.expectations:
-        actual = _actual(result, payee, name)
-        if not _equal(expected, actual):
-            mismatches.append(Mismatch(payee, name, describe(expected), _show(actual), span))
+    for payee, name, expected, currency, span in example.expectations:
+        actual, actual_currency = _actual(result, payee, name)
+        if not _equal(expected, actual) or (
+            currency is not None and actual_currency is not None and currency != actual_currency
+        ):
+            currencies = (currency, actual_currency) if currency != actual_currency else (None, None)
+            mismatches.append(
+                Mismatch(payee, name, describe(expected), _show(actual), span, *currencies)
+            )
     return ExampleOutcome(
         example.title, example.span, mismatches, checked=len(example.expectations)
     )
 
 
-def _actual(result: RunResult, payee: str, name: str | None) -> Value | None:
+def _actual(result: RunResult, payee: str, name: str | None) -> tuple[Value | None, str | None]:
+    """The value an expectation names, and its currency if it is a statement amount."""
     statements = [s for s in result.statements if s.payee == payee]
     if not statements:
-        return None
+        return None, None
     statement = statements[0]
     if name is None:
-        return statement.total
+        return statement.total, statement.currency
     for line in statement.lines:
         if line.component == name:
-            return line.amount
+            return line.amount, line.currency
     node = statement.values.get(name)
     if node is None or node.value is None:
-        return None
-    return node.value
+        return None, None
+    return node.value, None
 
 
 def _equal(expected: Value, actual: Value | None) -> bool:

@@ -18,8 +18,9 @@ Fenced code blocks in the Markdown files of ``docs/`` (and in README.md) follow 
     it is its fix: it must not produce CODE.
 ``dataset`` / ``dataset triggers=CODE``
     input files, each introduced by a line ``==> name.csv <==``, validated
-    against ``plans/flat_rate.plan``; they must validate cleanly, or fail
-    with the data diagnostic CODE.
+    against ``plans/flat_rate.plan`` (or ``plans/NAME.plan`` with
+    ``plan=NAME``, and also run for a period with ``period=P``); they must
+    validate (and run) cleanly, or fail with the data diagnostic CODE.
 
 Blocks in other languages (``sh``, ``text``, ``csv`` …) are not run.
 """
@@ -66,6 +67,8 @@ class Block:
     body: str
     #: The code the block just before this one triggers, if this is its fix.
     fixes: str | None = None
+    #: Other ``key=value`` words of the fence (``plan=…``, ``period=…``).
+    options: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -94,7 +97,8 @@ def _blocks(kinds: tuple[str, ...]) -> list[Block]:
             triggers = options.get("triggers")
             line = text.count("\n", 0, match.start()) + 1
             fixes = previous if triggers is None else None
-            found.append(Block(path.name, line, words[0], triggers, match["body"], fixes))
+            extra = tuple(sorted((k, v) for k, v in options.items() if k != "triggers"))
+            found.append(Block(path.name, line, words[0], triggers, match["body"], fixes, extra))
             previous = triggers
     return found
 
@@ -162,9 +166,13 @@ def _write_dataset(block: Block, directory: Path) -> None:
 @pytest.mark.parametrize("block", DATA_BLOCKS, ids=[b.id for b in DATA_BLOCKS])
 def test_dataset_block(block: Block, tmp_path: Path) -> None:
     _write_dataset(block, tmp_path)
-    plan = incentives.load_plan(ROOT / "plans" / "flat_rate.plan")
+    options = dict(block.options)
+    plan = incentives.load_plan(ROOT / "plans" / f"{options.get('plan', 'flat_rate')}.plan")
     try:
-        plan.validate(incentives.Dataset.from_dir(tmp_path))
+        data = incentives.Dataset.from_dir(tmp_path)
+        plan.validate(data)
+        if "period" in options:
+            plan.run(data, period=options["period"])
     except incentives.DataError as exc:
         codes = {d.code for d in exc.diagnostics}
         assert block.triggers is not None, render_text(exc.diagnostics)

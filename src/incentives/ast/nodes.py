@@ -18,6 +18,7 @@ from typing import Literal as TLiteral
 from incentives.source import Span
 
 __all__ = [
+    "AcrossClause",
     "AggregateKind",
     "AnyKey",
     "Band",
@@ -28,10 +29,14 @@ __all__ = [
     "Comment",
     "ComponentClause",
     "ComponentDecl",
+    "CreditTo",
+    "CreditingClause",
+    "CreditingDecl",
     "CurrencyClause",
     "Declaration",
     "DefaultClause",
     "DescriptionClause",
+    "ExExchange",
     "ExExpect",
     "ExField",
     "ExLine",
@@ -39,12 +44,18 @@ __all__ = [
     "ExPayee",
     "ExPeriod",
     "ExQuota",
+    "ExSplit",
     "ExampleClause",
     "ExampleDecl",
     "Expr",
     "FieldDecl",
     "FieldsDecl",
     "FloorClause",
+    "FxClause",
+    "FxConvert",
+    "FxDecl",
+    "FxPayout",
+    "FxRound",
     "GateClause",
     "GoalClause",
     "HeaderClause",
@@ -61,6 +72,7 @@ __all__ = [
     "MultipliesClause",
     "Name",
     "OverClause",
+    "OverlayClause",
     "PayAmount",
     "PayPerLine",
     "PayPerUnit",
@@ -75,12 +87,17 @@ __all__ = [
     "QuotaRoundClause",
     "RampClause",
     "RampStep",
+    "Rank",
     "RateRow",
     "RateTableDecl",
     "Ref",
+    "RemainderClause",
     "Round",
     "RoundingClause",
+    "Scope",
+    "SplitBySplits",
     "SplitClause",
+    "TeamValue",
     "TierAt",
     "TierOn",
     "TiersDecl",
@@ -222,7 +239,47 @@ class TierAt:
     span: Span
 
 
-Expr = Literal | Ref | Binary | Unary | InList | IfElse | Call | Round | TierOn | TierAt
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose values a team expression reads.
+
+    ``reports``: the payee's reports in the roster hierarchy (``depth`` levels
+    down, all levels if None); ``group``: the payees sharing the value of the
+    roster field ``field``; ``everyone``: every payee on the plan.
+    """
+
+    kind: TLiteral["reports", "group", "everyone"]
+    depth: int | None
+    field: Name | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TeamValue:
+    """``sum of sales across reports``: a per-payee value gathered over a scope."""
+
+    function: TLiteral["sum", "average", "min", "max"]
+    name: Name
+    scope: Scope
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Rank:
+    """``rank of sales across everyone highest first ties by payee``."""
+
+    name: Name
+    scope: Scope
+    descending: bool
+    ties: TLiteral["payee", "field", "shared"]
+    tie_field: Name | None
+    span: Span
+
+
+Expr = (
+    Literal | Ref | Binary | Unary | InList | IfElse | Call | Round | TierOn | TierAt
+    | TeamValue | Rank
+)  # fmt: skip
 
 # -------------------------------------------------------------------- header
 
@@ -332,7 +389,15 @@ class DefaultClause:
     span: Span
 
 
-MeasureClause = WhereClause | OverClause | DefaultClause
+@dataclass(frozen=True, slots=True)
+class AcrossClause:
+    """``across reports to depth 2``: a team measure over the scope's lines."""
+
+    scope: Scope
+    span: Span
+
+
+MeasureClause = WhereClause | OverClause | DefaultClause | AcrossClause
 
 
 @dataclass(frozen=True, slots=True)
@@ -601,13 +666,109 @@ class ExExpect:
     span: Span
 
 
-ExampleClause = ExPeriod | ExPayee | ExQuota | ExMetric | ExLine | ExExpect
+@dataclass(frozen=True, slots=True)
+class ExSplit:
+    """``split t1 alice: 60%`` or ``split t1 sam: 20% as "engineer"`` (a splits row)."""
+
+    txn_id: Ident
+    payee: Ident
+    share: Literal
+    credit: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExExchange:
+    """``exchange 2026-03-01 EUR USD: 1.0850`` (an fx row)."""
+
+    day: Literal
+    source: str
+    target: str
+    rate: Literal
+    span: Span
+
+
+ExampleClause = ExPeriod | ExPayee | ExQuota | ExMetric | ExLine | ExExpect | ExSplit | ExExchange
 
 
 @dataclass(frozen=True, slots=True)
 class ExampleDecl:
     title: str
     clauses: tuple[ExampleClause, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CreditTo:
+    """``credit to owner [from 2026-04-01]``: the column naming who a line counts for."""
+
+    column: Name
+    start: Literal | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SplitBySplits:
+    """``split by splits``: share the lines listed in the splits table."""
+
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class OverlayClause:
+    """``overlay "sales_engineer"``: credit types paid on top of the 100%."""
+
+    types: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RemainderClause:
+    """``remainder to largest remainder`` or ``remainder to seller``."""
+
+    rule: TLiteral["largest_remainder", "seller"]
+    span: Span
+
+
+CreditingClause = CreditTo | SplitBySplits | OverlayClause | RemainderClause
+
+
+@dataclass(frozen=True, slots=True)
+class CreditingDecl:
+    clauses: tuple[CreditingClause, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FxConvert:
+    """``convert at line date`` or ``convert at period end``."""
+
+    when: TLiteral["line_date", "period_end"]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FxRound:
+    """``round half_up to 0.01``: rounding of converted line amounts."""
+
+    mode: str
+    unit: Literal | MinorUnit
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FxPayout:
+    """``pay in payout currency``: statements in each payee's payout currency."""
+
+    span: Span
+
+
+FxClause = FxConvert | FxRound | FxPayout
+
+
+@dataclass(frozen=True, slots=True)
+class FxDecl:
+    clauses: tuple[FxClause, ...]
     span: Span
 
 
@@ -622,6 +783,8 @@ Declaration = (
     | ComponentDecl
     | TotalDecl
     | ExampleDecl
+    | CreditingDecl
+    | FxDecl
 )
 
 

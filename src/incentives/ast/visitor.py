@@ -48,4 +48,6 @@ def references(expr: object) -> list[n.Name]:
             names.append(node.name)
         elif isinstance(node, n.TierOn | n.TierAt):
             names.append(node.tiers)
+        elif isinstance(node, n.TeamValue | n.Rank):
+            names.append(node.name)
     return names

@@ -26,7 +26,7 @@ from incentives.diagnostics import Related
 
 __all__ = ["check_components", "check_total", "gate_base"]
 
-_PAYEE = (Level.CONST, Level.PAYEE)
+_PAYEE = (Level.CONST, Level.PAYEE, Level.TEAM)
 _LINE = (Level.CONST, Level.LINE)
 
 _WORDS = {

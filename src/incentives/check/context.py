@@ -27,11 +27,13 @@ __all__ = ["CheckContext", "Level", "Symbol", "SymbolKind", "TierInfo"]
 
 
 class Level(enum.IntEnum):
-    """When a value is known: always, per ledger line, or per payee and period."""
+    """When a value is known: always, per ledger line, per payee and period, or
+    once every payee's own values are known (team values and ranks)."""
 
     CONST = 0
     LINE = 1
     PAYEE = 2
+    TEAM = 3
 
 
 SymbolKind = Literal[

@@ -16,6 +16,7 @@ from incentives.check.expressions import literal_type
 from incentives.check.names import STANDARD_ROSTER_FIELDS
 from incentives.check.types import Type, column_type
 from incentives.diagnostics import Related
+from incentives.money import is_currency
 from incentives.periods import parse_period_label
 
 __all__ = ["check_examples"]
@@ -98,7 +99,13 @@ def _check_example(ctx: CheckContext, decl: n.ExampleDecl) -> None:
                     _duplicate(ctx, f"line `{txn.text}`", clause, lines[txn.text])
                 lines.setdefault(txn.text, clause)
                 _known_payee(ctx, payee, payees)
-                _fits(ctx, amount, column_type_money(ctx), "a line's amount")
+                if any(isinstance(d, n.FxDecl) for d in ctx.plan.declarations):
+                    if amount.kind != "money" or amount.currency is None:
+                        ctx.error("E504", "a line's amount has a currency", amount.span)
+                    elif not is_currency(amount.currency):
+                        ctx.error("E104", f"`{amount.currency}` is not a currency", amount.span)
+                else:
+                    _fits(ctx, amount, column_type_money(ctx), "a line's amount")
                 given = {f.name.text for f in fields}
                 for field in fields:
                     wanted = _field_type(ctx, field.name.text, ("column",))
@@ -122,23 +129,56 @@ def _check_example(ctx: CheckContext, decl: n.ExampleDecl) -> None:
             case n.ExExpect(payee=payee, target=target, value=value):
                 expects += 1
                 _known_payee(ctx, payee, payees)
+                paid_in_any = _plan_has(ctx, n.FxDecl, n.FxPayout)
                 if target is None:
-                    _fits(ctx, value, column_type_money(ctx), "the total")
+                    if not (paid_in_any and value.kind == "money"):
+                        _fits(ctx, value, column_type_money(ctx), "the total")
                     continue
                 symbol = ctx.symbols.get(target.text)
-                if symbol is None or symbol.level is not Level.PAYEE or symbol.type is None:
+                if (
+                    symbol is None
+                    or symbol.level not in (Level.PAYEE, Level.TEAM)
+                    or symbol.type is None
+                ):
                     ctx.error(
                         "E503",
                         f"`{target.text}` is not a component or a per-payee value of this plan",
                         target.span,
                         hint=ctx.suggest(
                             target.text,
-                            [s.name for s in ctx.symbols.values() if s.level is Level.PAYEE],
+                            [
+                                s.name
+                                for s in ctx.symbols.values()
+                                if s.level in (Level.PAYEE, Level.TEAM)
+                            ],
                         ),
                     )
                 else:
                     symbol.used = True
-                    _fits(ctx, value, symbol.type, f"`{target.text}`")
+                    if not (paid_in_any and symbol.kind == "component" and value.kind == "money"):
+                        _fits(ctx, value, symbol.type, f"`{target.text}`")
+            case n.ExSplit(txn_id=txn, payee=payee, share=share):
+                _known_payee(ctx, payee, payees)
+                if literal_type(ctx, share).kind != "percent":
+                    ctx.error("E504", f"a share is a percent, not `{share.text}`", share.span)
+                if not _plan_has(ctx, n.CreditingDecl, n.SplitBySplits):
+                    ctx.error(
+                        "E503",
+                        "this plan does not split lines (`crediting … split by splits`)",
+                        clause.span,
+                    )
+                if txn.text not in lines and not any(
+                    isinstance(c, n.ExLine) and c.txn_id.text == txn.text for c in decl.clauses
+                ):
+                    ctx.error("E505", f"`{txn.text}` is not a line of this example", txn.span)
+            case n.ExExchange(source=source, target=target, rate=rate):
+                if not any(isinstance(d, n.FxDecl) for d in ctx.plan.declarations):
+                    ctx.error("E503", "this plan converts no currencies (`fx …`)", clause.span)
+                for code in (source, target):
+                    if not is_currency(code):
+                        ctx.error("E104", f"`{code}` is not an ISO 4217 currency code", clause.span)
+                if literal_type(ctx, rate).kind not in ("decimal", "count"):
+                    ctx.error("E504", f"a rate is a number, not `{rate.text}`", rate.span)
             case n.ExPeriod():
                 pass
     if expects == 0:
@@ -148,6 +188,13 @@ def _check_example(ctx: CheckContext, decl: n.ExampleDecl) -> None:
             decl.span,
             hint="add `expect alice total: 1,500.00 USD`",
         )
+
+
+def _plan_has(ctx: CheckContext, decl_type: type, clause_type: type) -> bool:
+    return any(
+        isinstance(d, decl_type) and any(isinstance(c, clause_type) for c in getattr(d, "clauses", ()))
+        for d in ctx.plan.declarations
+    )
 
 
 def column_type_money(ctx: CheckContext) -> Type:

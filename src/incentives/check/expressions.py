@@ -65,7 +65,7 @@ def literal_type(ctx: CheckContext, lit: n.Literal) -> Type:
 
 def _combine(ctx: CheckContext, expr: object, parts: list[object], span_of: n.Expr) -> Level:
     levels = [ctx.level_of(p) for p in parts]
-    if Level.LINE in levels and Level.PAYEE in levels:
+    if Level.LINE in levels and (Level.PAYEE in levels or Level.TEAM in levels):
         ctx.mixed.add(id(expr))
         ctx.error(
             "E105",
@@ -151,6 +151,8 @@ def infer(ctx: CheckContext, expr: n.Expr) -> tuple[Type, Level]:
             return ctx.record(expr, t, level)
         case n.TierOn() | n.TierAt():
             return _tier_application(ctx, expr)
+        case n.TeamValue() | n.Rank():
+            return _team(ctx, expr)
     raise AssertionError(f"unknown expression {expr!r}")  # pragma: no cover
 
 
@@ -261,6 +263,8 @@ def require(
         )
     else:
         culprit = _first_of(ctx, expr, ("roster", "metric", "let", "measure", "quota", "component"))
+        if level is Level.TEAM and culprit == "this value":
+            culprit = "a team value"
         ctx.error(
             "E105",
             f"{culprit} is a per-payee value and cannot be used {where}",
@@ -366,3 +370,66 @@ def _tier_application(ctx: CheckContext, expr: n.TierOn | n.TierAt) -> tuple[Typ
         ctx.error("E201", f"`{name}` on this base: {result}", expr.span)
         return ctx.record(expr, ERROR, level)
     return ctx.record(expr, result, level)
+
+
+def check_scope(ctx: CheckContext, scope: n.Scope) -> None:
+    """A scope's roster field must be declared; a depth must be at least 1."""
+    if scope.kind == "reports" and scope.depth is not None and scope.depth < 1:
+        ctx.error("E441", "a depth counts levels of reports and starts at 1", scope.span)
+    if scope.kind == "group" and scope.field is not None:
+        symbol = ctx.lookup(scope.field, expect="roster field")
+        if symbol is not None and symbol.kind != "roster":
+            ctx.error(
+                "E441",
+                f"a group is the payees sharing a roster field; `{scope.field.text}` is "
+                f"{KIND_WORDS[symbol.kind]}",
+                scope.field.span,
+                hint="declare it under `roster fields`",
+            )
+
+
+def _team(ctx: CheckContext, expr: n.TeamValue | n.Rank) -> tuple[Type, Level]:
+    """``sum of X across SCOPE`` and ``rank of X across SCOPE …``: team level."""
+    check_scope(ctx, expr.scope)
+    symbol = ctx.lookup(expr.name)
+    if symbol is None:
+        return ctx.record(expr, ERROR, Level.TEAM)
+    assert symbol.type is not None and symbol.level is not None
+    what = "rank" if isinstance(expr, n.Rank) else expr.function
+    if symbol.kind in ("tiers", "rate_table", "builtin", "column") or symbol.level is Level.LINE:
+        ctx.error(
+            "E440",
+            f"`{what} of` gathers per-payee values; "
+            f"`{expr.name.text}` is {KIND_WORDS[symbol.kind]}",
+            expr.name.span,
+            hint="gather a measure, a value or a component",
+        )
+        return ctx.record(expr, ERROR, Level.TEAM)
+    t = symbol.type
+    if t.is_error:
+        return ctx.record(expr, ERROR, Level.TEAM)
+    if isinstance(expr, n.Rank):
+        if expr.scope.kind == "reports":
+            ctx.error(
+                "E442",
+                "a rank compares a payee with their peers: rank across `everyone` or a `group`",
+                expr.scope.span,
+            )
+        if not (t.is_numeric or t.kind == "date"):
+            ctx.error("E203", f"cannot rank by {t.phrase}", expr.name.span)
+            return ctx.record(expr, ERROR, Level.TEAM)
+        if expr.tie_field is not None:
+            field = ctx.lookup(expr.tie_field, expect="roster field")
+            if field is not None and field.kind != "roster":
+                ctx.error(
+                    "E441",
+                    f"ties are broken by a roster field; `{expr.tie_field.text}` is "
+                    f"{KIND_WORDS[field.kind]}",
+                    expr.tie_field.span,
+                )
+        return ctx.record(expr, COUNT, Level.TEAM)
+    if not t.is_numeric:
+        ctx.error("E203", f"cannot take the {expr.function} of {t.phrase}", expr.name.span)
+        return ctx.record(expr, ERROR, Level.TEAM)
+    result = DECIMAL if expr.function == "average" and t.kind == "count" else t
+    return ctx.record(expr, result, Level.TEAM)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from incentives.ast import nodes as n
 from incentives.ast.visitor import references
 from incentives.check.context import CheckContext, Level
-from incentives.check.expressions import infer, require
+from incentives.check.expressions import check_scope, infer, require
 from incentives.check.types import BOOL, COUNT, DECIMAL, ERROR, Type
 from incentives.periods import PeriodKind
 
@@ -93,6 +93,8 @@ def check_measure(ctx: CheckContext, decl: n.MeasureDecl, period: PeriodKind | N
                         clause.span,
                         hint="a to-date horizon reaches back further than one pay period",
                     )
+            case n.AcrossClause(scope=scope):
+                check_scope(ctx, scope)
             case n.DefaultClause(value=value):
                 t, level = infer(ctx, value)
                 if decl.aggregate not in ("min", "max", "average"):
@@ -126,7 +128,13 @@ def _fits(given: Type, wanted: Type) -> bool:
 
 
 def _clause_word(clause: n.MeasureClause) -> str:
-    return {n.WhereClause: "where", n.OverClause: "over", n.DefaultClause: "default"}[type(clause)]
+    words = {
+        n.WhereClause: "where",
+        n.OverClause: "over",
+        n.DefaultClause: "default",
+        n.AcrossClause: "across",
+    }
+    return words[type(clause)]
 
 
 def _aggregate_type(ctx: CheckContext, decl: n.MeasureDecl) -> Type:

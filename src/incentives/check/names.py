@@ -16,13 +16,19 @@ from incentives.ast.visitor import references
 from incentives.check.constants import const_value
 from incentives.check.context import CheckContext, Level, Symbol
 from incentives.check.expressions import infer
-from incentives.check.types import DATE, TEXT, Type, column_type, money
+from incentives.check.types import DATE, PERCENT, TEXT, Type, column_type, money
 from incentives.values import ColumnType
 
 __all__ = ["BUILTIN_COLUMNS", "STANDARD_ROSTER_FIELDS", "declare_names", "report_unused"]
 
-#: Columns every ledger has (DESIGN §4); ``amount`` is money in the plan currency.
-BUILTIN_COLUMNS = ("txn_id", "date", "payee", "amount", "currency")
+#: Columns every ledger line has (DESIGN §4), plus what crediting adds:
+#: ``payee`` is who the line is credited to, ``seller`` who the ledger names,
+#: ``credit_share`` the credited share (100% unless split), ``credit_type`` "direct",
+#: "split" or an overlay's name. ``amount`` is the credited amount in the plan
+#: currency.
+BUILTIN_COLUMNS = (
+    "txn_id", "date", "payee", "amount", "currency", "seller", "credit_share", "credit_type",
+)  # fmt: skip
 
 #: Roster columns with a fixed meaning and type.
 STANDARD_ROSTER_FIELDS: dict[str, ColumnType] = {
@@ -38,9 +44,16 @@ STANDARD_ROSTER_FIELDS: dict[str, ColumnType] = {
 
 
 def _builtin_type(name: str, currency: str) -> Type:
-    return {"txn_id": TEXT, "date": DATE, "payee": TEXT, "currency": TEXT}.get(
-        name, money(currency)
-    )
+    known = {
+        "txn_id": TEXT,
+        "date": DATE,
+        "payee": TEXT,
+        "currency": TEXT,
+        "seller": TEXT,
+        "credit_share": PERCENT,
+        "credit_type": TEXT,
+    }
+    return known.get(name, money(currency))
 
 
 def declare_names(ctx: CheckContext, reserved: frozenset[str]) -> None:

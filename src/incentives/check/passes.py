@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from incentives.check.components import check_components, check_total
 from incentives.check.context import CheckContext
+from incentives.check.crediting import check_crediting, check_fx, check_team_values
 from incentives.check.examples import check_examples
 from incentives.check.header import check_header
 from incentives.check.measures import register_measures
@@ -51,6 +52,12 @@ def _components(ctx: CheckContext, reserved: frozenset[str]) -> None:
     check_total(ctx)
 
 
+def _crediting(ctx: CheckContext, reserved: frozenset[str]) -> None:
+    check_crediting(ctx)
+    check_fx(ctx)
+    check_team_values(ctx)
+
+
 def _examples(ctx: CheckContext, reserved: frozenset[str]) -> None:
     check_examples(ctx)
 
@@ -65,6 +72,7 @@ PASSES: tuple[Pass, ...] = (
     _definitions,
     _quotas,
     _components,
+    _crediting,
     _examples,
     _unused,
 )

@@ -32,7 +32,7 @@ _CLAUSE_WORDS = {
     n.RampClause: "ramp",
     n.QuotaRoundClause: "round",
 }
-_PAYEE_LEVELS = (Level.CONST, Level.PAYEE)
+_PAYEE_LEVELS = (Level.CONST, Level.PAYEE, Level.TEAM)
 
 
 def check_quotas(ctx: CheckContext) -> None:

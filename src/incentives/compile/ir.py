@@ -40,11 +40,14 @@ __all__ = [
     "Component",
     "Cond",
     "Const",
+    "CreditRule",
+    "Crediting",
     "Example",
     "Excess",
     "Expr",
     "Field",
     "Fn",
+    "Fx",
     "Gate",
     "InSet",
     "Let",
@@ -57,13 +60,16 @@ __all__ = [
     "Plan",
     "Quota",
     "RampStep",
+    "Rank",
     "RateLookup",
     "RateRow",
     "RateTable",
     "Ref",
     "Round",
     "Rounding",
+    "Scope",
     "SplitMethod",
+    "TeamValue",
     "TierApply",
     "TierTable",
     "Total",
@@ -211,6 +217,39 @@ class Excess:
 
 
 @dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose lines or values a team measure or team value reads (see ``ast.Scope``)."""
+
+    kind: Literal["reports", "group", "everyone"]
+    depth: int | None
+    field: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamValue:
+    """A per-payee value gathered over the payees of a scope (stage 3)."""
+
+    function: Literal["sum", "average", "min", "max"]
+    name: str
+    scope: Scope
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Rank:
+    """A payee's 1-based position among the payees of a scope (stage 3)."""
+
+    name: str
+    scope: Scope
+    descending: bool
+    ties: Literal["payee", "field", "shared"]
+    tie_field: str | None
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class TierApply:
     """A tier table applied to a base (``on``) or read at a value (``at``).
 
@@ -246,6 +285,8 @@ Expr = (
     | Round
     | Excess
     | TierApply
+    | TeamValue
+    | Rank
 )
 
 # ------------------------------------------------------------------- tables
@@ -323,6 +364,9 @@ class Measure:
     span: Span
     #: The per-line payments of a component are measures the author did not name.
     component: str | None = None
+    #: A team measure reads the lines credited to the payees of this scope,
+    #: each line once, instead of the payee's own lines.
+    scope: Scope | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +448,31 @@ class Rounding:
 
 
 @dataclass(frozen=True, slots=True)
+class CreditRule:
+    """Lines dated from ``start`` (or always, if None) credit the payee ``column`` names."""
+
+    column: str
+    start: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Crediting:
+    rules: tuple[CreditRule, ...]
+    splits: bool
+    overlays: frozenset[str]
+    remainder: Literal["largest_remainder", "seller"]
+
+
+@dataclass(frozen=True, slots=True)
+class Fx:
+    """How line amounts are converted into the plan currency, and statements paid."""
+
+    when: Literal["line_date", "period_end"]
+    rounding: tuple[RoundingMode, Decimal] | None
+    payout: bool
+
+
+@dataclass(frozen=True, slots=True)
 class MetricSpec:
     name: str
     column_type: ColumnType
@@ -423,8 +492,11 @@ class Example:
     quotas: tuple[dict[str, Value], ...]
     metrics: tuple[dict[str, Value], ...]
     ledger: tuple[dict[str, Value], ...]
-    #: (payee, name or None for the total, expected value, span of the expectation)
-    expectations: tuple[tuple[str, str | None, Value, Span], ...]
+    splits: tuple[dict[str, Value], ...]
+    fx: tuple[dict[str, Value], ...]
+    #: (payee, name or None for the total, expected value, its currency if an
+    #: amount, span of the expectation)
+    expectations: tuple[tuple[str, str | None, Value, str | None, Span], ...]
     span: Span
 
 
@@ -456,6 +528,13 @@ class Plan:
     #: Per-payee names (lets, measures, quotas, components) in evaluation order.
     order: tuple[str, ...]
     examples: tuple[Example, ...] = field(default=())
+    crediting: Crediting = field(
+        default=Crediting((CreditRule("payee", None),), False, frozenset(), "largest_remainder")
+    )
+    fx: Fx | None = None
+    #: Names computed in the second pass, after every payee's own values
+    #: (they read team values or ranks, directly or through other names).
+    team_names: frozenset[str] = frozenset()
 
     @property
     def quota_goal_kind(self) -> PeriodKind | None:

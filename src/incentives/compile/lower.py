@@ -25,6 +25,7 @@ from incentives.ast import nodes as n
 from incentives.check import CheckedPlan, Level
 from incentives.check.components import gate_base
 from incentives.check.constants import const_value
+from incentives.check.crediting import team_dependent
 from incentives.check.quotas import goal_kind
 from incentives.check.types import Type
 from incentives.compile import ir
@@ -98,6 +99,18 @@ class _Lowering:
                 return ir.TierApply(tiers.text, "on", self.expr(base), q, None, t, e.span)
             case n.TierAt(tiers=tiers, value=point):
                 return ir.TierApply(tiers.text, "at", self.expr(point), None, None, t, e.span)
+            case n.TeamValue(function=function, name=name, scope=scope):
+                return ir.TeamValue(function, name.text, self.scope(scope), t, e.span)
+            case n.Rank():
+                return ir.Rank(
+                    e.name.text,
+                    self.scope(e.scope),
+                    e.descending,
+                    e.ties,
+                    e.tie_field.text if e.tie_field is not None else None,
+                    t,
+                    e.span,
+                )
         raise InternalError(f"cannot lower {e!r}")  # pragma: no cover
 
     def ref(self, name: n.Name, t: Type, e: n.Ref) -> ir.Expr:
@@ -121,6 +134,11 @@ class _Lowering:
                 return ir.Ref(name.text, t, e.span)
         raise InternalError(f"`{name.text}` cannot be read as a value")  # pragma: no cover
 
+    @staticmethod
+    def scope(scope: n.Scope) -> ir.Scope:
+        field = scope.field.text if scope.field is not None else None
+        return ir.Scope(scope.kind, scope.depth, field)
+
     def unit(self, unit: n.Literal | n.MinorUnit | None) -> Decimal:
         if isinstance(unit, n.Literal):
             assert isinstance(unit.value, Decimal)
@@ -136,8 +154,11 @@ class _Lowering:
         where: ir.Expr | None = None
         horizon: PeriodKind | None = None
         default: Value | None = None
+        scope: ir.Scope | None = None
         for clause in decl.clauses:
             match clause:
+                case n.AcrossClause(scope=across):
+                    scope = self.scope(across)
                 case n.WhereClause(condition=c):
                     where = self.expr(c)
                 case n.OverClause(horizon=h):
@@ -159,6 +180,7 @@ class _Lowering:
             default,
             symbol.type,
             decl.span,
+            scope=scope,
         )
 
     def quota(self, decl: n.QuotaDecl) -> ir.Quota:
@@ -371,6 +393,48 @@ class _Lowering:
         rate_side = expr.left if base is expr.right else expr.right
         return ir.Arith("*", self.expr(rate_side), excess, self.type(expr), expr.span), None
 
+    def crediting(self) -> ir.Crediting:
+        rules: list[ir.CreditRule] = []
+        splits = False
+        overlays: set[str] = set()
+        remainder: str = "largest_remainder"
+        for decl in self.cp.ast.declarations:
+            if not isinstance(decl, n.CreditingDecl):
+                continue
+            for clause in decl.clauses:
+                match clause:
+                    case n.CreditTo(column=column, start=start):
+                        day = start.value if start is not None else None
+                        assert day is None or isinstance(day, date)
+                        rules.append(ir.CreditRule(column.text, day))
+                    case n.SplitBySplits():
+                        splits = True
+                    case n.OverlayClause(types=types):
+                        overlays.update(types)
+                    case n.RemainderClause(rule=rule):
+                        remainder = rule
+        rules.sort(key=lambda r: (r.start is not None, r.start or date.min))
+        if not rules or rules[0].start is not None:
+            rules.insert(0, ir.CreditRule("payee", None))
+        return ir.Crediting(tuple(rules), splits, frozenset(overlays), remainder)  # type: ignore[arg-type]
+
+    def fx(self) -> ir.Fx | None:
+        for decl in self.cp.ast.declarations:
+            if isinstance(decl, n.FxDecl):
+                when = "line_date"
+                rounding: tuple[RoundingMode, Decimal] | None = None
+                payout = False
+                for clause in decl.clauses:
+                    match clause:
+                        case n.FxConvert(when=w):
+                            when = w
+                        case n.FxRound(mode=mode, unit=unit):
+                            rounding = (RoundingMode(mode), self.unit(unit))
+                        case n.FxPayout():
+                            payout = True
+                return ir.Fx(when, rounding, payout)  # type: ignore[arg-type]
+        return None
+
     def total(self) -> ir.Total:
         cap = floor = None
         for decl in self.cp.ast.declarations:
@@ -389,7 +453,9 @@ class _Lowering:
         quotas: list[dict[str, Value]] = []
         metrics: list[dict[str, Value]] = []
         ledger: list[dict[str, Value]] = []
-        expect: list[tuple[str, str | None, Value, Span]] = []
+        splits: list[dict[str, Value]] = []
+        fx: list[dict[str, Value]] = []
+        expect: list[tuple[str, str | None, Value, str | None, Span]] = []
         for clause in decl.clauses:
             match clause:
                 case n.ExPeriod(label=label):
@@ -431,13 +497,30 @@ class _Lowering:
                     for f in fs:
                         row[f.name.text] = self.cell(f.value, fields.get(f.name.text))
                     ledger.append(row)
+                case n.ExSplit(txn_id=txn, payee=p, share=share, credit=credit):
+                    splits.append(
+                        {
+                            "txn_id": txn.text,
+                            "payee": p.text,
+                            "share": self.cell(share, ColumnType.PERCENT),
+                            "credit": credit or "",
+                        }
+                    )
+                case n.ExExchange(day=day, source=source, target=target, rate=rate):
+                    fx.append({"date": day.value, "from": source, "to": target, "rate": rate.value})
                 case n.ExExpect(payee=p, target=target, value=value):
                     expect.append(
-                        (p.text, target.text if target else None, value.value, clause.span)
+                        (
+                            p.text,
+                            target.text if target else None,
+                            value.value,
+                            value.currency,
+                            clause.span,
+                        )
                     )
         return ir.Example(
             decl.title, period, tuple(roster), tuple(quotas), tuple(metrics), tuple(ledger),
-            tuple(expect), decl.span,
+            tuple(splits), tuple(fx), tuple(expect), decl.span,
         )  # fmt: skip
 
     @staticmethod
@@ -488,7 +571,7 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
                 holidays.update(d.value for d in days if isinstance(d.value, date))
             case n.LetDecl(name=name, value=value):
                 symbol = checked.symbols[name.text]
-                if symbol.level is Level.PAYEE:
+                if symbol.level in (Level.PAYEE, Level.TEAM):
                     assert symbol.type is not None
                     lets[name.text] = ir.Let(name.text, low.expr(value), symbol.type, decl.span)
             case n.MeasureDecl():
@@ -541,4 +624,7 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
         rate_tables=rate_tables,
         order=order,
         examples=examples,
+        crediting=low.crediting(),
+        fx=low.fx(),
+        team_names=frozenset(team_dependent(checked.context)),
     )

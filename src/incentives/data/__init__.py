@@ -18,7 +18,15 @@ Stages, one module each: :mod:`~incentives.data.csv_source` and
 from incentives.data.cells import CellError, parse_cell
 from incentives.data.csv_source import parse_csv, read_csv
 from incentives.data.dataset import DataRequirements, Dataset, ValidatedData
-from incentives.data.models import LedgerLine, MetricEntry, Payee, QuotaEntry, RowRef
+from incentives.data.models import (
+    FxRate,
+    LedgerLine,
+    MetricEntry,
+    Payee,
+    QuotaEntry,
+    RowRef,
+    SplitEntry,
+)
 from incentives.data.records import from_records
 from incentives.data.tables import TABLE_NAMES, RawRow, RawTable
 
@@ -27,6 +35,7 @@ __all__ = [
     "CellError",
     "DataRequirements",
     "Dataset",
+    "FxRate",
     "LedgerLine",
     "MetricEntry",
     "Payee",
@@ -34,6 +43,7 @@ __all__ = [
     "RawRow",
     "RawTable",
     "RowRef",
+    "SplitEntry",
     "ValidatedData",
     "from_records",
     "parse_cell",

@@ -32,7 +32,9 @@ __all__ = [
     "MISSING_FILE",
     "NOT_UTF8",
     "RAGGED_ROW",
+    "SHARES",
     "TOO_MANY",
+    "UNKNOWN_LINE",
     "UNKNOWN_PAYEE",
     "data_error",
     "finish",
@@ -54,6 +56,8 @@ BAD_RECORD_VALUE = "D611"
 MISSING_FILE = "D612"
 TOO_MANY = "D613"
 MANAGER_CYCLE = "D614"
+SHARES = "D615"
+UNKNOWN_LINE = "D616"
 
 #: Most diagnostics reported for one file; the rest are counted in one more.
 MAX_PER_FILE = 200

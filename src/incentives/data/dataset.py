@@ -1,7 +1,7 @@
 """A dataset: the input tables of one run, read, then validated for one plan.
 
 Contract: :class:`Dataset` holds the raw tables (``ledger`` and ``roster``
-required, ``quotas`` and ``metrics`` optional) with their sources and SHA-256
+required; ``quotas``, ``metrics``, ``splits`` and ``fx`` optional) with their sources and SHA-256
 digests; building one raises a single :class:`~incentives.errors.DataError`
 carrying every structural problem of every table (encoding, header, ragged
 rows, unsupported record values). :meth:`Dataset.validate` checks the tables
@@ -31,6 +31,8 @@ is the 1-based position in the header, or 0 for a whole row or file):
 * ``D612`` a required file (ledger.csv, roster.csv) is missing
 * ``D613`` more problems in one file than are listed
 * ``D614`` the roster's manager chain loops
+* ``D615`` a split's shares do not add up to 100%, or name an undeclared credit type
+* ``D616`` a split names a txn_id that is not in the ledger
 """
 
 from __future__ import annotations
@@ -44,10 +46,17 @@ from types import MappingProxyType
 
 from incentives.data import _report
 from incentives.data.csv_source import parse_csv, read_bytes
-from incentives.data.models import LedgerLine, MetricEntry, Payee, QuotaEntry
+from incentives.data.models import FxRate, LedgerLine, MetricEntry, Payee, QuotaEntry, SplitEntry
 from incentives.data.records import from_records
 from incentives.data.tables import TABLE_NAMES, RawTable
-from incentives.data.validate import check_ledger, check_metrics, check_quotas, check_roster
+from incentives.data.validate import (
+    check_fx,
+    check_ledger,
+    check_metrics,
+    check_quotas,
+    check_roster,
+    check_splits,
+)
 from incentives.diagnostics import Diagnostic
 from incentives.errors import UsageError
 from incentives.money import is_currency
@@ -82,6 +91,15 @@ class DataRequirements:
     needs_fte: bool = False
     #: The roster must have ``start_date`` (cells may be empty).
     needs_start_date: bool = False
+    #: The plan converts currencies: ledger lines may be in any currency, and
+    #: the ``fx`` table is read.
+    fx: bool = False
+    #: Statements are paid in each payee's payout currency.
+    payout_conversion: bool = False
+    #: The plan shares lines by the ``splits`` table.
+    splits: bool = False
+    #: Credit types the plan pays on top of the 100% of a split.
+    overlays: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not is_currency(self.currency):
@@ -104,6 +122,14 @@ class ValidatedData:
     rows_read: dict[str, int]
     #: Rows of metrics the plan does not declare, by metric name, in name order.
     ignored_metrics: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    #: Shares of split lines by txn_id (empty unless the plan splits).
+    splits: Mapping[str, tuple[SplitEntry, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    #: Exchange rates by (from, to) currency, each in date order.
+    fx: Mapping[tuple[str, str], tuple[FxRate, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 @dataclass(frozen=True)
@@ -138,8 +164,9 @@ class Dataset:
     def from_dir(cls, path: str | os.PathLike[str]) -> Dataset:
         """Read a dataset from a directory of CSV files.
 
-        ``ledger.csv`` and ``roster.csv`` are required, ``quotas.csv`` and
-        ``metrics.csv`` read when present, and other files ignored. Sources
+        ``ledger.csv`` and ``roster.csv`` are required; ``quotas.csv``,
+        ``metrics.csv``, ``splits.csv`` and ``fx.csv`` are read when present,
+        and other files ignored. Sources
         are the directory as given joined with the file name.
 
         Raises:
@@ -187,6 +214,8 @@ class Dataset:
         roster: Records,
         quotas: Records | None = None,
         metrics: Records | None = None,
+        splits: Records | None = None,
+        fx: Records | None = None,
     ) -> Dataset:
         """Build a dataset from Python records (see :mod:`incentives.data.records`).
 
@@ -194,7 +223,14 @@ class Dataset:
             UsageError: if a record is not a mapping.
             DataError: with every unsupported value (a float, a datetime …).
         """
-        given = {"ledger": ledger, "roster": roster, "quotas": quotas, "metrics": metrics}
+        given = {
+            "ledger": ledger,
+            "roster": roster,
+            "quotas": quotas,
+            "metrics": metrics,
+            "splits": splits,
+            "fx": fx,
+        }
         tables: dict[str, RawTable] = {}
         found: list[Diagnostic] = []
         for name, records in given.items():
@@ -216,13 +252,22 @@ class Dataset:
         roster: RawTable,
         quotas: RawTable | None = None,
         metrics: RawTable | None = None,
+        splits: RawTable | None = None,
+        fx: RawTable | None = None,
     ) -> Dataset:
         """Build a dataset from raw tables, digesting their canonical CSV form.
 
         Raises:
             UsageError: if a table is given under another table's name.
         """
-        given = {"ledger": ledger, "roster": roster, "quotas": quotas, "metrics": metrics}
+        given = {
+            "ledger": ledger,
+            "roster": roster,
+            "quotas": quotas,
+            "metrics": metrics,
+            "splits": splits,
+            "fx": fx,
+        }
         tables = {name: table for name, table in given.items() if table is not None}
         digests = {
             name: hashlib.sha256(table.canonical_csv()).hexdigest()
@@ -262,6 +307,14 @@ class Dataset:
         ignored: dict[str, int] = {}
         if "metrics" in self.tables:
             metrics, ignored = check_metrics(self.tables["metrics"], req, payee_ids, found)
+        splits: dict[str, tuple[SplitEntry, ...]] = {}
+        if "splits" in self.tables:
+            splits = check_splits(self.tables["splits"], req, payee_ids, ledger, found)
+        elif req.splits:
+            found.append(_missing_table("splits", "the plan splits lines by the splits table"))
+        fx: dict[tuple[str, str], tuple[FxRate, ...]] = {}
+        if "fx" in self.tables:
+            fx = check_fx(self.tables["fx"], req, found)
         if found:
             raise _report.data_error(found)
         return ValidatedData(
@@ -271,4 +324,12 @@ class Dataset:
             metrics=MappingProxyType(metrics),
             rows_read={name: len(table.rows) for name, table in self.tables.items()},
             ignored_metrics=MappingProxyType(ignored),
+            splits=MappingProxyType(splits),
+            fx=MappingProxyType(fx),
         )
+
+
+def _missing_table(name: str, why: str) -> Diagnostic:
+    return _report.problem(
+        _report.MISSING_FILE, f"{name}.csv", 0, 0, f"the {name} table is missing: {why}"
+    )

@@ -43,11 +43,13 @@ from incentives.periods import PeriodScheme
 from incentives.values import ColumnType, Value
 
 __all__ = [
+    "FxRate",
     "LedgerLine",
     "MetricEntry",
     "Payee",
     "QuotaEntry",
     "RowRef",
+    "SplitEntry",
     "field_problems",
 ]
 
@@ -245,6 +247,41 @@ class MetricEntry(_Row):
         if isinstance(kind, ColumnType) and isinstance(value, str):
             return parse_cell(value, kind)
         return value
+
+
+class SplitEntry(_Row):
+    """One payee's share of a ledger line (the splits table)."""
+
+    txn_id: Key
+    payee: Key
+    share: Annotated[Decimal, BeforeValidator(_typed(ColumnType.PERCENT))]
+    #: "split" (part of the 100%) or the name of an overlay credit type.
+    credit: str
+    ref: RowRef
+
+    @field_validator("share")
+    @classmethod
+    def _positive_share(cls, share: Decimal) -> Decimal:
+        if share <= 0:
+            raise CellError("a share is more than 0%", "delete the row if the payee gets nothing")
+        return share
+
+
+class FxRate(_Row):
+    """One exchange rate: 1 ``source`` is worth ``rate`` ``target`` from ``date`` on."""
+
+    date: Day
+    source: Currency
+    target: Currency
+    rate: Annotated[Decimal, BeforeValidator(_typed(ColumnType.DECIMAL))]
+    ref: RowRef
+
+    @field_validator("rate")
+    @classmethod
+    def _positive_rate(cls, rate: Decimal) -> Decimal:
+        if rate <= 0:
+            raise CellError("a rate is more than 0")
+        return rate
 
 
 def _context(info: ValidationInfo) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from incentives.diagnostics import Diagnostic
 __all__ = ["TABLE_NAMES", "RawRow", "RawTable", "header_problems"]
 
 #: The tables of a dataset, in the order they are read and reported.
-TABLE_NAMES = ("ledger", "roster", "quotas", "metrics")
+TABLE_NAMES = ("ledger", "roster", "quotas", "metrics", "splits", "fx")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -21,16 +22,18 @@ from pydantic import BaseModel, ValidationError
 from incentives.data import _report
 from incentives.data.cells import CellError, parse_cell
 from incentives.data.models import (
+    FxRate,
     LedgerLine,
     MetricEntry,
     Payee,
     QuotaEntry,
     RowRef,
+    SplitEntry,
     field_problems,
 )
 from incentives.data.tables import RawRow, RawTable
 from incentives.diagnostics import Diagnostic, Related
-from incentives.money import is_currency
+from incentives.money import format_decimal, is_currency
 from incentives.values import ColumnType, Value
 
 if TYPE_CHECKING:
@@ -41,15 +44,19 @@ __all__ = [
     "METRIC_COLUMNS",
     "QUOTA_COLUMNS",
     "ROSTER_STANDARD",
+    "check_fx",
     "check_ledger",
     "check_metrics",
     "check_quotas",
     "check_roster",
+    "check_splits",
 ]
 
 LEDGER_COLUMNS = ("txn_id", "date", "payee", "amount", "currency")
 QUOTA_COLUMNS = ("payee", "period", "amount", "currency")
 METRIC_COLUMNS = ("payee", "period", "name", "value")
+SPLIT_COLUMNS = ("txn_id", "payee", "share")
+FX_COLUMNS = ("date", "from", "to", "rate")
 #: Optional roster columns with a fixed meaning and type (the types the
 #: ``Payee`` model parses them by; a plan declaring another type for one is
 #: for the checker to report).
@@ -220,7 +227,8 @@ def check_ledger(
         if is_key(txn_id):
             checker.unique(seen, txn_id, row, "txn_id", f"txn_id `{txn_id}`")
         checker.known_payee(roster, row, "payee")
-        checker.plan_currency(req.currency, row, "the line")
+        if not req.fx:
+            checker.plan_currency(req.currency, row, "the line")
         values = checker.typed(row, declared)
         data: dict[str, Any] = {c: checker.cell(row, c) for c in LEDGER_COLUMNS}
         data |= {"values": values or {}, "ref": checker.ref(row)}
@@ -269,6 +277,17 @@ def check_roster(
                 "fte",
                 "empty cell; the plan prorates by FTE, so every payee needs one",
             )
+        if "payout_currency" in checker.positions and not req.payout_conversion:
+            payout = checker.cell(row, "payout_currency")
+            if is_currency(payout) and payout != req.currency:
+                checker.report(
+                    _report.CURRENCY,
+                    row.number,
+                    "payout_currency",
+                    f"`{payee_id}` is paid in {payout}, but this plan pays in {req.currency} "
+                    "and does not convert",
+                    "add `fx … pay in payout currency` to the plan, or fix the roster",
+                )
         fields = checker.typed(row, custom)
         data: dict[str, Any] = {"id": payee_id, "fields": fields or {}, "ref": checker.ref(row)}
         data |= {c: checker.cell(row, c) for c in standard}
@@ -361,3 +380,110 @@ def check_metrics(
             checker.unique(seen, key, row, "period", what)
             metrics.setdefault(key, entry)
     return dict(sorted(metrics.items())), dict(sorted(ignored.items()))
+
+
+def check_splits(
+    table: RawTable,
+    req: DataRequirements,
+    roster: frozenset[str] | None,
+    ledger: Sequence[LedgerLine],
+    found: list[Diagnostic],
+) -> dict[str, tuple[SplitEntry, ...]]:
+    """Shares by txn_id; the ``split`` shares of each line add up to exactly 100%.
+
+    An optional ``credit`` column names an overlay type (declared by the plan)
+    for credit on top of the 100%; empty or absent means ``split``.
+    """
+    if not req.splits:
+        return {}
+    checker = _Checker(table, found)
+    if not checker.require(dict.fromkeys(SPLIT_COLUMNS, "every splits table has it")):
+        return {}
+    txn_ids = {line.txn_id for line in ledger}
+    entries: dict[str, list[SplitEntry]] = {}
+    rows: dict[str, list[int]] = {}
+    seen: dict[Any, int] = {}
+    for row in table.rows:
+        txn_id = checker.cell(row, "txn_id")
+        if is_key(txn_id) and txn_id not in txn_ids:
+            checker.report(
+                _report.UNKNOWN_LINE,
+                row.number,
+                "txn_id",
+                f"`{txn_id}` is not a txn_id in the ledger",
+                "a split shares an existing ledger line; check the id",
+            )
+            continue
+        checker.known_payee(roster, row, "payee")
+        credit = checker.cell(row, "credit") if "credit" in checker.positions else ""
+        credit = credit or "split"
+        if credit != "split" and credit not in req.overlays:
+            declared = ", ".join(f"`{o}`" for o in sorted(req.overlays)) or "none"
+            checker.report(
+                _report.SHARES,
+                row.number,
+                "credit",
+                f"`{credit}` is not a credit type the plan declares (overlays: {declared})",
+                "leave it empty for a share of the 100%, or declare the overlay in the plan",
+            )
+            continue
+        data: dict[str, Any] = {c: checker.cell(row, c) for c in SPLIT_COLUMNS}
+        data |= {"credit": credit, "ref": checker.ref(row)}
+        entry = checker.model(SplitEntry, row, data, {})
+        if entry is None:
+            continue
+        key = (entry.txn_id, entry.payee, entry.credit)
+        checker.unique(seen, key, row, "payee", f"the share of `{entry.payee}` in `{txn_id}`")
+        if seen[key] == row.number:
+            entries.setdefault(entry.txn_id, []).append(entry)
+            rows.setdefault(entry.txn_id, []).append(row.number)
+    for txn_id, shares in sorted(entries.items()):
+        total = sum((e.share for e in shares if e.credit == "split"), Decimal(0))
+        if total != 1:
+            first = rows[txn_id][0]
+            shown = format_decimal((total * 100).normalize())
+            checker.report(
+                _report.SHARES,
+                first,
+                "share",
+                f"the shares of `{txn_id}` add up to {shown}%, not 100%",
+                "split shares divide the whole line; overlay credits go in the `credit` column",
+            )
+    return {
+        txn: tuple(sorted(shares, key=lambda e: (e.credit, e.payee)))
+        for txn, shares in sorted(entries.items())
+    }
+
+
+def check_fx(
+    table: RawTable, req: DataRequirements, found: list[Diagnostic]
+) -> dict[tuple[str, str], tuple[FxRate, ...]]:
+    """Rates by (from, to), each list in date order; one rate per pair and date."""
+    if not req.fx:
+        return {}
+    checker = _Checker(table, found)
+    if not checker.require(dict.fromkeys(FX_COLUMNS, "every fx table has it")):
+        return {}
+    rates: dict[tuple[str, str], list[FxRate]] = {}
+    seen: dict[Any, int] = {}
+    for row in table.rows:
+        data: dict[str, Any] = {
+            "date": checker.cell(row, "date"),
+            "source": checker.cell(row, "from"),
+            "target": checker.cell(row, "to"),
+            "rate": checker.cell(row, "rate"),
+            "ref": checker.ref(row),
+        }
+        try:
+            rate = FxRate.model_validate(data)
+        except ValidationError as exc:
+            names = {"source": "from", "target": "to"}
+            for field, message, hint in field_problems(exc):
+                checker.report(_report.BAD_CELL, row.number, names.get(field, field), message, hint)
+            continue
+        key = (rate.date, rate.source, rate.target)
+        what = f"the {rate.source}→{rate.target} rate of {rate.date.isoformat()}"
+        checker.unique(seen, key, row, "date", what)
+        if seen[key] == row.number:
+            rates.setdefault((rate.source, rate.target), []).append(rate)
+    return {pair: tuple(sorted(r, key=lambda x: x.date)) for pair, r in sorted(rates.items())}

@@ -42,6 +42,10 @@ class Env(Protocol):
     def note(self, kind: str, node: object, payload: object) -> None:
         """Tell the tracer about a tier breakdown or a rate-table hit."""
 
+    def team_value(self, node: ir.TeamValue) -> Value: ...
+
+    def rank(self, node: ir.Rank) -> Value: ...
+
 
 Closure = Callable[[Env], Value]
 
@@ -104,6 +108,12 @@ def compile_expr(expr: ir.Expr) -> Closure:
             return excess
         case ir.TierApply():
             return _tier_closure(expr)
+        case ir.TeamValue():
+            team_value = expr
+            return lambda env: env.team_value(team_value)
+        case ir.Rank():
+            rank = expr
+            return lambda env: env.rank(rank)
     raise InternalError(f"no closure for {expr!r}")  # pragma: no cover
 
 

@@ -16,7 +16,7 @@ collected as diagnostics naming the ledger file, row and the plan rule.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, DivisionByZero, InvalidOperation
@@ -26,6 +26,7 @@ from incentives.data import LedgerLine
 from incentives.diagnostics import Diagnostic, Related
 from incentives.errors import InternalError
 from incentives.evaluate.closures import Closure, compile_expr
+from incentives.evaluate.crediting import Credit
 from incentives.evaluate.tiers import NoBandError
 from incentives.evaluate.trace import show_rate
 from incentives.money import format_decimal
@@ -62,28 +63,35 @@ class _RateMiss(LookupError):
 
 
 class LineEnv:
-    """Reads one ledger line for line-level expressions."""
+    """Reads one credited ledger line for line-level expressions."""
 
-    __slots__ = ("hits", "line", "plan", "tracing")
+    __slots__ = ("credit", "hits", "plan", "tracing")
 
     def __init__(self, plan: ir.Plan, tracing: bool) -> None:
         self.plan = plan
         self.tracing = tracing
-        self.line: LedgerLine | None = None
+        self.credit: Credit | None = None
         self.hits: list[str] = []
 
     def column(self, name: str) -> Value:
-        line = self.line
-        assert line is not None
+        credit = self.credit
+        assert credit is not None
+        line = credit.line
+        if name in credit.amounts:
+            return credit.amounts[name]
         match name:
             case "txn_id":
                 return line.txn_id
             case "date":
                 return line.date
             case "payee":
+                return credit.payee
+            case "seller":
                 return line.payee
-            case "amount":
-                return line.amount
+            case "credit_share":
+                return credit.share
+            case "credit_type":
+                return credit.credit_type
             case "currency":
                 return line.currency
         return line.values[name]
@@ -115,6 +123,12 @@ class LineEnv:
     def value(self, name: str) -> Value:
         raise InternalError(f"line-level expression read per-payee value {name}")
 
+    def team_value(self, node: ir.TeamValue) -> Value:
+        raise InternalError(f"line-level expression read team value {node.name}")
+
+    def rank(self, node: ir.Rank) -> Value:
+        raise InternalError(f"line-level expression read rank of {node.name}")
+
 
 def _match(table: ir.RateTable, key: tuple[Value, ...]) -> ir.RateRow:
     for row in table.rows:
@@ -127,17 +141,17 @@ def _match(table: ir.RateTable, key: tuple[Value, ...]) -> ir.RateRow:
 
 @dataclass
 class PayeeLines:
-    """A payee's credited lines in (date, txn_id) order, with their dates for bisecting."""
+    """Credits in (date, txn_id, credit type) order, with their dates for bisecting."""
 
-    lines: list[LedgerLine]
+    lines: list[Credit]
     dates: list[date]
 
     @classmethod
-    def of(cls, lines: Sequence[LedgerLine]) -> PayeeLines:
-        ordered = sorted(lines, key=lambda line: (line.date, line.txn_id))
-        return cls(ordered, [line.date for line in ordered])
+    def of(cls, credits: Sequence[Credit]) -> PayeeLines:
+        ordered = sorted(credits, key=lambda c: (c.line.date, c.line.txn_id, c.credit_type))
+        return cls(ordered, [c.line.date for c in ordered])
 
-    def window(self, start: date, end: date) -> list[LedgerLine]:
+    def window(self, start: date, end: date) -> list[Credit]:
         return self.lines[bisect_left(self.dates, start) : bisect_right(self.dates, end)]
 
 
@@ -155,15 +169,24 @@ def compute_measures(
     tracing: bool,
     problems: list[Diagnostic],
     compiled: list[_Compiled] | None = None,
+    team_lines: Callable[[ir.Scope], PayeeLines] | None = None,
 ) -> dict[str, MeasureValue]:
-    """Every measure of ``plan`` for one payee and period."""
+    """Every measure of ``plan`` for one payee and period.
+
+    ``team_lines`` gives the combined lines of a scope's payees for team
+    measures (``across …``); each line appears once.
+    """
     measures = compiled if compiled is not None else compile_measures(plan)
     env = LineEnv(plan, tracing)
     results: dict[str, MeasureValue] = {}
     for item in measures:
         m = item.measure
         start = calendar_period(m.horizon, period.end).start if m.horizon else period.start
-        lines = payee_lines.window(start, period.end)
+        source = payee_lines
+        if m.scope is not None:
+            assert team_lines is not None
+            source = team_lines(m.scope)
+        lines = source.window(start, period.end)
         try:
             results[m.name] = _aggregate(item, lines, env)
         except _LineProblem as problem:
@@ -192,12 +215,13 @@ def _line_span(line: LedgerLine) -> Span:
     return Span(line.ref.source, line.ref.row, 0, line.ref.row, 1)
 
 
-def _aggregate(item: _Compiled, lines: list[LedgerLine], env: LineEnv) -> MeasureValue:
+def _aggregate(item: _Compiled, credits: list[Credit], env: LineEnv) -> MeasureValue:
     m = item.measure
     values: list[Contribution] = []
-    for line in lines:
-        env.line = line
-        env.hits = []
+    for credit in credits:
+        line = credit.line
+        env.credit = credit
+        env.hits = list(credit.notes) if env.tracing else []
         try:
             if item.where is not None and not item.where(env):
                 continue

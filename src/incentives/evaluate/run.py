@@ -22,17 +22,31 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 
 from incentives._version import __version__
 from incentives.compile import ir
-from incentives.data import DataRequirements, Dataset, LedgerLine, Payee, ValidatedData
+from incentives.data import DataRequirements, Dataset, Payee, ValidatedData
 from incentives.diagnostics import Diagnostic, sort_diagnostics
 from incentives.errors import EvaluationError
+from incentives.evaluate.crediting import Credit, credit_lines, fx_rate
 from incentives.evaluate.measures import PayeeLines, compile_measures, compute_measures
-from incentives.evaluate.statement import CompiledPlan, evaluate_statement
-from incentives.money import evaluation_context
+from incentives.evaluate.statement import CompiledPlan, PayeeEnv, PayeeRun
+from incentives.evaluate.teams import Hierarchy, TeamView, team_lines
+from incentives.evaluate.trace import describe
+from incentives.money import evaluation_context, format_decimal, minor_unit, quantize
 from incentives.periods import Period, PeriodKind, PeriodScheme
-from incentives.results.models import PlanInfo, RowAccounting, RunResult, Statement
+from incentives.results.models import (
+    Conversion,
+    Leaderboard,
+    LeaderboardRow,
+    PlanInfo,
+    RowAccounting,
+    RunResult,
+    Statement,
+)
+from incentives.source import Span
 
 __all__ = [
     "EXCLUDED_INACTIVE",
@@ -64,6 +78,10 @@ def requirements(plan: ir.Plan) -> DataRequirements:
         quota_scheme=quota_scheme,
         needs_fte=any(q.prorate_fte for q in quotas),
         needs_start_date=any(q.prorate_days or q.ramp for q in quotas),
+        fx=plan.fx is not None,
+        payout_conversion=plan.fx is not None and plan.fx.payout,
+        splits=plan.crediting.splits,
+        overlays=plan.crediting.overlays,
     )
 
 
@@ -77,9 +95,9 @@ def active_in(payee: Payee, period: Period) -> bool:
     )
 
 
-def _active_on(payee: Payee, line: LedgerLine) -> bool:
-    return (payee.start_date is None or payee.start_date <= line.date) and (
-        payee.end_date is None or payee.end_date >= line.date
+def _active_on(payee: Payee, day: date) -> bool:
+    return (payee.start_date is None or payee.start_date <= day) and (
+        payee.end_date is None or payee.end_date >= day
     )
 
 
@@ -100,38 +118,59 @@ def evaluate(
 
 
 def _evaluate(plan: ir.Plan, data: ValidatedData, periods: list[Period]) -> RunResult:
+    credits = credit_lines(plan, data)
     labels = {p.label for p in periods}
-    excluded: Counter[str] = Counter()
-    credited = 0
-    by_payee: dict[str, list[LedgerLine]] = defaultdict(list)
-    for line in data.ledger:
-        payee = data.roster[line.payee]
-        if not on_plan(plan, payee):
-            excluded[EXCLUDED_OTHER_PLAN] += 1
-        elif not _active_on(payee, line):
-            excluded[EXCLUDED_INACTIVE] += 1
-        else:
-            by_payee[line.payee].append(line)
-            if plan.scheme.period_of(line.date).label in labels:
-                credited += 1
-            else:
-                excluded[EXCLUDED_OUTSIDE] += 1
+    rows = _account(plan, data, credits, labels)
+    # Credits dated while their payee was active, by payee (any plan: team
+    # measures read the lines of every payee in their scope).
+    by_payee: dict[str, list[Credit]] = defaultdict(list)
+    for credit in credits:
+        if _active_on(data.roster[credit.payee], credit.line.date):
+            by_payee[credit.payee].append(credit)
+    hierarchy = Hierarchy(data.roster)
     compiled = CompiledPlan(plan)
     measures = compile_measures(plan)
+    first = [n for n in plan.order if n not in plan.team_names]
+    second = [n for n in plan.order if n in plan.team_names]
     problems: list[Diagnostic] = []
     statements: list[Statement] = []
+    boards: list[Leaderboard] = []
+    team_cache: dict[tuple[str, ir.Scope], PayeeLines] = {}
     for period in periods:
+        runs: dict[str, PayeeRun] = {}
         for payee in data.roster.values():
             if not on_plan(plan, payee) or not active_in(payee, period):
                 continue
+
+            def team(scope: ir.Scope, payee: Payee = payee) -> PayeeLines:
+                key = (payee.id, scope)
+                if key not in team_cache:
+                    team_cache[key] = team_lines(scope, payee, data.roster, hierarchy, by_payee)
+                return team_cache[key]
+
             lines = PayeeLines.of(by_payee.get(payee.id, []))
             before = len(problems)
-            values = compute_measures(plan, lines, period, True, problems, measures)
+            values = compute_measures(plan, lines, period, True, problems, measures, team)
             if len(problems) > before:
                 continue
-            statement = evaluate_statement(compiled, payee, period, data, values, problems)
+            state = PayeeRun(compiled, PayeeEnv(plan, payee, period, data), values)
+            state.run(first, problems)
+            runs[payee.id] = state
+        if second:
+            view = TeamView(
+                plan,
+                {pid: data.roster[pid] for pid, s in runs.items() if not s.failed},
+                {pid: s.env.values for pid, s in runs.items() if not s.failed},
+                hierarchy,
+            )
+            for state in runs.values():
+                state.env.team = view
+                state.run(second, problems)
+            boards += _leaderboards(plan, period, view, data)
+        for state in runs.values():
+            statement = state.finish(problems)
             if statement is not None:
-                statements.append(statement)
+                statements.append(_payout(plan, data, statement, state.env.payee, problems))
     if problems:
         found = sort_diagnostics(problems)
         raise EvaluationError(
@@ -143,9 +182,120 @@ def _evaluate(plan: ir.Plan, data: ValidatedData, periods: list[Period]) -> RunR
         engine=f"incentives {__version__}",
         periods=[p.label for p in periods],
         statements=statements,
-        rows=RowAccounting(
-            read=len(data.ledger),
-            credited=credited,
-            excluded=dict(sorted(excluded.items())),
-        ),
+        rows=rows,
+        leaderboards=boards,
+    )
+
+
+def _account(
+    plan: ir.Plan, data: ValidatedData, credits: list[Credit], labels: set[str]
+) -> RowAccounting:
+    """Every ledger row: credited to a statement of this run, or excluded with a reason.
+
+    A split line counts as credited if any of its credits is; otherwise it
+    takes the reason of its credit that came closest to counting.
+    """
+    best: dict[str, int] = {}
+    for credit in credits:
+        payee = data.roster[credit.payee]
+        if not on_plan(plan, payee):
+            status = 0
+        elif not _active_on(payee, credit.line.date):
+            status = 1
+        elif plan.scheme.period_of(credit.line.date).label not in labels:
+            status = 2
+        else:
+            status = 3
+        txn = credit.line.txn_id
+        best[txn] = max(best.get(txn, -1), status)
+    reasons = {0: EXCLUDED_OTHER_PLAN, 1: EXCLUDED_INACTIVE, 2: EXCLUDED_OUTSIDE}
+    excluded: Counter[str] = Counter(reasons[s] for s in best.values() if s < 3)
+    return RowAccounting(
+        read=len(data.ledger),
+        credited=sum(1 for s in best.values() if s == 3),
+        excluded=dict(sorted(excluded.items())),
+    )
+
+
+def _leaderboards(
+    plan: ir.Plan, period: Period, view: TeamView, data: ValidatedData
+) -> list[Leaderboard]:
+    boards = []
+    for (node_id, group), entries in view.boards.items():
+        node = view.rank_nodes[node_id]
+        ranking = " ".join(plan.source.text[node.span.start : node.span.end].split())
+        rows = [
+            LeaderboardRow(
+                rank=e.rank,
+                payee=e.payee,
+                payee_name=data.roster[e.payee].name,
+                value=describe(e.value),
+            )
+            for e in entries
+        ]
+        boards.append(
+            Leaderboard(
+                period=period.label,
+                ranking=ranking,
+                group=None if group is None else describe(group),  # type: ignore[arg-type,unused-ignore]
+                rows=rows,
+            )
+        )
+    boards.sort(key=lambda b: (b.ranking, b.group or ""))
+    return boards
+
+
+def _payout(
+    plan: ir.Plan,
+    data: ValidatedData,
+    statement: Statement,
+    payee: Payee,
+    problems: list[Diagnostic],
+) -> Statement:
+    """The statement in the payee's payout currency, if the plan pays in it."""
+    target = payee.payout_currency
+    if plan.fx is None or not plan.fx.payout or target is None or target == plan.currency:
+        return statement
+    rate = fx_rate(data.fx, plan.currency, target, statement.end)
+    if rate is None:
+        problems.append(
+            Diagnostic(
+                "D617",
+                f"payee `{payee.id}` is paid in {target}, and the fx table has no "
+                f"{plan.currency}→{target} rate on or before {statement.end.isoformat()}",
+                Span(payee.ref.source, payee.ref.row, 0, payee.ref.row, 1),
+                hint=f"add a row `{statement.end.isoformat()},{plan.currency},{target},<rate>` "
+                "to fx.csv",
+            )
+        )
+        return statement
+    unit = minor_unit(target)
+    mode = plan.rounding.mode if plan.rounding is not None else None
+    lines = []
+    total = Decimal(0)
+    for line in statement.lines:
+        converted = line.amount * rate.rate
+        if mode is not None:
+            converted = quantize(converted, unit, mode)
+        total += converted
+        lines.append(
+            line.model_copy(
+                update={"amount": converted, "currency": target, "computed": line.amount}
+            )
+        )
+    rounding = (
+        f"rounded {mode.value} to {format_decimal(unit)} {target}"
+        if mode is not None
+        else "not rounded"
+    )
+    conversion = Conversion(
+        source=plan.currency,
+        target=target,
+        rate=rate.rate,
+        date=rate.date,
+        at=f"{rate.ref.source}:{rate.ref.row}",
+        rounding=rounding,
+    )
+    return statement.model_copy(
+        update={"lines": lines, "total": total, "currency": target, "conversion": conversion}
     )

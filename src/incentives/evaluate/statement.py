@@ -14,7 +14,7 @@ returned as diagnostics naming the payee, the period and the rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from functools import partial
@@ -28,6 +28,7 @@ from incentives.errors import InternalError
 from incentives.evaluate.closures import Closure, compile_expr
 from incentives.evaluate.measures import MeasureValue
 from incentives.evaluate.quotas import MissingQuota, quota_for
+from incentives.evaluate.teams import EmptyTeam, TeamView
 from incentives.evaluate.tiers import NoBandError, TierResult, ZeroQuotaError
 from incentives.evaluate.trace import band_parts, describe, unit_of
 from incentives.money import format_decimal, quantize
@@ -36,7 +37,7 @@ from incentives.results.models import Statement, StatementLine, TraceNode
 from incentives.source import Span
 from incentives.values import Value
 
-__all__ = ["CompiledPlan", "evaluate_statement"]
+__all__ = ["CompiledPlan", "PayeeEnv", "PayeeRun", "evaluate_statement"]
 
 
 class _MissingMetric(LookupError):
@@ -78,6 +79,8 @@ class PayeeEnv:
         self.traces: dict[str, TraceNode] = {}
         self.notes: list[tuple[str, object, object]] = []
         self.inputs: dict[str, None] = {}
+        #: Every payee's first-pass values, once the second pass starts.
+        self.team: TeamView | None = None
 
     def start(self) -> None:
         self.notes = []
@@ -94,6 +97,20 @@ class PayeeEnv:
 
     def note(self, kind: str, node: object, payload: object) -> None:
         self.notes.append((kind, node, payload))
+
+    def team_value(self, node: ir.TeamValue) -> Value:
+        if self.team is None:
+            raise InternalError("a team value was read before the second pass")
+        value, detail = self.team.team_value(node, self.payee)
+        self.notes.append(("team", node, detail))
+        return value
+
+    def rank(self, node: ir.Rank) -> Value:
+        if self.team is None:
+            raise InternalError("a rank was read before the second pass")
+        value, detail = self.team.rank(node, self.payee)
+        self.notes.append(("team", node, detail))
+        return value
 
     def value(self, name: str) -> Value:
         self.inputs[name] = None
@@ -139,6 +156,67 @@ def _span_text(span: Span) -> str:
     return f"{span.file}:{span.line}:{span.column}"
 
 
+@dataclass
+class PayeeRun:
+    """One payee's evaluation for one period, pass by pass."""
+
+    compiled: CompiledPlan
+    env: PayeeEnv
+    measures: dict[str, MeasureValue]
+    lines: list[StatementLine] = field(default_factory=list)
+    failed: bool = False
+
+    def run(self, names: Sequence[str], problems: list[Diagnostic]) -> None:
+        """Evaluate ``names`` in order; stop at the first problem (reported)."""
+        plan = self.compiled.plan
+        env = self.env
+        components = {c.name: c for c in plan.components}
+        for name in names:
+            if self.failed:
+                return
+            try:
+                if name in components:
+                    line = _component(self.compiled, env, components[name], self.measures)
+                    env.values[name] = line.amount
+                    self.lines.append(line)
+                elif name in plan.lets:
+                    _let(self.compiled, env, plan.lets[name])
+                elif name in plan.quotas:
+                    _quota(self.compiled, env, plan.quotas[name])
+                else:
+                    _measure(env, plan, name, self.measures[name])
+            except _Problem as problem:
+                problems.append(problem.to_diagnostic(env.payee.id, env.period.label))
+                self.failed = True
+
+    def finish(self, problems: list[Diagnostic]) -> Statement | None:
+        """The statement, once every name is evaluated (None if a problem was found)."""
+        if self.failed:
+            return None
+        plan = self.compiled.plan
+        env = self.env
+        lines = sorted(self.lines, key=lambda line: _component_index(plan, line.component))
+        try:
+            lines += _total_adjustments(self.compiled, env, lines)
+        except _Problem as problem:
+            problems.append(problem.to_diagnostic(env.payee.id, env.period.label))
+            return None
+        total = Decimal(0)
+        for line in lines:
+            total += line.amount
+        return Statement(
+            payee=env.payee.id,
+            payee_name=env.payee.name,
+            period=env.period.label,
+            start=env.period.start,
+            end=env.period.end,
+            currency=plan.currency,
+            lines=lines,
+            total=total,
+            values=env.traces,
+        )
+
+
 def evaluate_statement(
     compiled: CompiledPlan,
     payee: Payee,
@@ -147,46 +225,10 @@ def evaluate_statement(
     measures: dict[str, MeasureValue],
     problems: list[Diagnostic],
 ) -> Statement | None:
-    """The statement of one payee for one period, or None if a problem was found."""
-    plan = compiled.plan
-    env = PayeeEnv(plan, payee, period, data)
-    components = {c.name: c for c in plan.components}
-    lines: list[StatementLine] = []
-    for name in plan.order:
-        try:
-            if name in components:
-                line = _component(compiled, env, components[name], measures)
-                env.values[name] = line.amount
-                lines.append(line)
-            elif name in plan.lets:
-                _let(compiled, env, plan.lets[name])
-            elif name in plan.quotas:
-                _quota(compiled, env, plan.quotas[name])
-            else:
-                _measure(env, plan, name, measures[name])
-        except _Problem as problem:
-            problems.append(problem.to_diagnostic(payee.id, period.label))
-            return None
-    lines.sort(key=lambda line: _component_index(plan, line.component))
-    try:
-        lines += _total_adjustments(compiled, env, lines)
-    except _Problem as problem:
-        problems.append(problem.to_diagnostic(payee.id, period.label))
-        return None
-    total = Decimal(0)
-    for line in lines:
-        total += line.amount
-    return Statement(
-        payee=payee.id,
-        payee_name=payee.name,
-        period=period.label,
-        start=period.start,
-        end=period.end,
-        currency=plan.currency,
-        lines=lines,
-        total=total,
-        values=env.traces,
-    )
+    """The statement of a payee whose plan reads no other payee's values."""
+    state = PayeeRun(compiled, PayeeEnv(compiled.plan, payee, period, data), measures)
+    state.run(compiled.plan.order, problems)
+    return state.finish(problems)
 
 
 def _component_index(plan: ir.Plan, name: str) -> int:
@@ -245,6 +287,13 @@ def _guard(name: str, span: Span, run: Callable[[], _T]) -> _T:
             span,
             f"add the metric, or give `{exc.name}` a default in the plan",
         ) from None
+    except EmptyTeam as exc:
+        raise _Problem(
+            "R709",
+            f"`{name}`: the {exc.what} has no payees this period",
+            span,
+            "use `sum of …`, which is 0 for an empty team, or guard it with `if`",
+        ) from None
     except _MissingField as exc:
         raise _Problem(
             "R707",
@@ -289,12 +338,18 @@ def _let(compiled: CompiledPlan, env: PayeeEnv, let: ir.Let) -> None:
     closure = compiled.closure(let.value)
     value = _guard(let.name, let.span, lambda: closure(env))
     env.values[let.name] = value
+    detail = "; ".join(
+        [
+            plan_text(compiled.plan, let.value.span),
+            *(str(p) for k, _, p in env.notes if k == "team"),
+        ]
+    )
     env.traces[let.name] = TraceNode(
         kind="value",
         label=let.name,
         value=describe(value),
         unit=unit_of(let.type),
-        detail=plan_text(compiled.plan, let.value.span),
+        detail=detail,
         at=_span_text(let.span),
         inputs=list(env.inputs),
     )
@@ -505,6 +560,9 @@ def _payment(
             breakdown_parts = breakdown
         else:
             detail = "; ".join(f"{p.label}: {p.detail}" for p in breakdown)
+    for kind, _, payload in env.notes:
+        if kind == "team":
+            detail = f"{detail}; {payload}" if detail else str(payload)
     excess = [p for k, _, p in env.notes if k == "excess"]
     if excess:
         base, threshold, above = cast(tuple[Decimal, Decimal, Decimal], excess[0])

@@ -40,6 +40,7 @@ _PHRASES = {
 _DECLARATION_STARTS = {
     "ledger", "roster", "metrics", "holidays", "let", "measure", "quota", "tiers",
     "rate", "commission", "bonus", "spiff", "multiplier", "total", "example",
+    "crediting", "fx",
 }  # fmt: skip
 _VALUE_STARTS = {"MONEY", "PERCENT", "NUMBER", "DATE", "STRING", "true", "false", "NAME"}
 _OPERATORS = {"!=", "*", "+", "-", "/", "<=", "<", "=", ">=", ">", "and", "in", "not", "of", "or"}
@@ -74,7 +75,7 @@ def _expected_words(expected: set[str], parser: Lark) -> str:
         parts.append("a new declaration (`let`, `measure`, `commission`, …)")
     if {"MONEY", "PERCENT", "NUMBER", "NAME"} <= words:
         words -= _VALUE_STARTS | {"QUOTED_NAME", "LPAR", "MINUS", "if", "not", "round"}
-        words -= {"min", "max", "clamp", "abs"}
+        words -= {"min", "max", "clamp", "abs", "sum", "average", "rank"}
         parts.append("a value or a name")
     phrases = sorted(
         {

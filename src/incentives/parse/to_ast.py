@@ -148,9 +148,9 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     def _words(self, children: list[Token]) -> str:
         return "_".join(str(c) for c in children)
 
-    period_unit = goal_unit = horizon = rounding_mode = rounding_place = type_name = (
-        aggregate_fn
-    ) = proration = months = tier_kind = hit_policy = component_kind = function = per_line = _words
+    period_unit = goal_unit = horizon = rounding_mode = rounding_place = type_name = _words
+    aggregate_fn = proration = months = tier_kind = hit_policy = component_kind = _words
+    function = per_line = team_fn = rank_order = remainder_rule = fx_when = _words
 
     # ------------------------------------------------------------ expressions
     @_rule
@@ -329,6 +329,86 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     @_rule
     def default_clause(self, meta: Meta, children: list[Any]) -> n.DefaultClause:
         return n.DefaultClause(children[0], self.span(meta))
+
+    @_rule
+    def across_clause(self, meta: Meta, children: list[Any]) -> n.AcrossClause:
+        return n.AcrossClause(children[0], self.span(meta))
+
+    @_rule
+    def scope_reports(self, meta: Meta, children: list[Any]) -> n.Scope:
+        depth = int(children[0]) if children and children[0] is not None else None
+        return n.Scope("reports", depth, None, self.span(meta))
+
+    @_rule
+    def scope_group(self, meta: Meta, children: list[Any]) -> n.Scope:
+        return n.Scope("group", None, children[0], self.span(meta))
+
+    @_rule
+    def scope_everyone(self, meta: Meta, children: list[Any]) -> n.Scope:
+        return n.Scope("everyone", None, None, self.span(meta))
+
+    @_rule
+    def team_value(self, meta: Meta, children: list[Any]) -> n.TeamValue:
+        function, name, scope = children
+        return n.TeamValue(function, name, scope, self.span(meta))
+
+    @_rule
+    def rank(self, meta: Meta, children: list[Any]) -> n.Rank:
+        name, scope, order, (ties, field) = children
+        return n.Rank(name, scope, order == "highest_first", ties, field, self.span(meta))
+
+    def ties_by_payee(self, children: list[Any]) -> tuple[str, None]:
+        return ("payee", None)
+
+    def ties_by_field(self, children: list[Any]) -> tuple[str, n.Name]:
+        return ("field", children[0])
+
+    def ties_shared(self, children: list[Any]) -> tuple[str, None]:
+        return ("shared", None)
+
+    # crediting and currencies
+    @_rule
+    def crediting_decl(self, meta: Meta, children: list[Any]) -> n.CreditingDecl:
+        return n.CreditingDecl(tuple(children), self.span(meta))
+
+    @_rule
+    def credit_to(self, meta: Meta, children: list[Any]) -> n.CreditTo:
+        column, start = children
+        start_lit = (
+            n.Literal("date", self._date(start), str(start), self.span(start))
+            if start is not None
+            else None
+        )
+        return n.CreditTo(column, start_lit, self.span(meta))
+
+    @_rule
+    def split_by_splits(self, meta: Meta, children: list[Any]) -> n.SplitBySplits:
+        return n.SplitBySplits(self.span(meta))
+
+    @_rule
+    def overlay_clause(self, meta: Meta, children: list[Token]) -> n.OverlayClause:
+        return n.OverlayClause(tuple(_unquote(str(c)) for c in children), self.span(meta))
+
+    @_rule
+    def remainder_clause(self, meta: Meta, children: list[str]) -> n.RemainderClause:
+        return n.RemainderClause(children[0], self.span(meta))  # type: ignore[arg-type]
+
+    @_rule
+    def fx_decl(self, meta: Meta, children: list[Any]) -> n.FxDecl:
+        return n.FxDecl(tuple(children), self.span(meta))
+
+    @_rule
+    def fx_convert(self, meta: Meta, children: list[str]) -> n.FxConvert:
+        return n.FxConvert(children[0], self.span(meta))  # type: ignore[arg-type]
+
+    @_rule
+    def fx_round(self, meta: Meta, children: list[Any]) -> n.FxRound:
+        mode, unit = children
+        return n.FxRound(mode, unit, self.span(meta))
+
+    @_rule
+    def fx_payout(self, meta: Meta, children: list[Any]) -> n.FxPayout:
+        return n.FxPayout(self.span(meta))
 
     # quotas
     @_rule
@@ -559,6 +639,18 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
 
     def expect_total(self, children: list[Any]) -> None:
         return None
+
+    @_rule
+    def ex_split(self, meta: Meta, children: list[Any]) -> n.ExSplit:
+        txn, payee, share, credit = children
+        credit_text = _unquote(str(credit)) if credit is not None else None
+        return n.ExSplit(self._ident(txn), self._ident(payee), share, credit_text, self.span(meta))
+
+    @_rule
+    def ex_exchange(self, meta: Meta, children: list[Any]) -> n.ExExchange:
+        day, source, target, rate = children
+        day_lit = n.Literal("date", self._date(day), str(day), self.span(day))
+        return n.ExExchange(day_lit, str(source), str(target), rate, self.span(meta))
 
 
 def _unquote(text: str) -> str:

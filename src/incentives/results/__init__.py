@@ -1,6 +1,9 @@
 """Stage 5: the results of a run (statements, traces, row accounting)."""
 
 from incentives.results.models import (
+    Conversion,
+    Leaderboard,
+    LeaderboardRow,
     PlanInfo,
     RowAccounting,
     RunResult,
@@ -9,4 +12,14 @@ from incentives.results.models import (
     TraceNode,
 )
 
-__all__ = ["PlanInfo", "RowAccounting", "RunResult", "Statement", "StatementLine", "TraceNode"]
+__all__ = [
+    "Conversion",
+    "Leaderboard",
+    "LeaderboardRow",
+    "PlanInfo",
+    "RowAccounting",
+    "RunResult",
+    "Statement",
+    "StatementLine",
+    "TraceNode",
+]

@@ -25,6 +25,9 @@ from incentives.money import format_decimal
 
 __all__ = [
     "Amount",
+    "Conversion",
+    "Leaderboard",
+    "LeaderboardRow",
     "PlanInfo",
     "RowAccounting",
     "RunResult",
@@ -70,7 +73,12 @@ class TraceNode(_Model):
 
 
 class StatementLine(_Model):
-    """One named amount on a statement."""
+    """One named amount on a statement.
+
+    When the statement is paid in another currency than the plan's,
+    ``amount`` is in the payout currency and ``computed`` is the amount in the
+    plan currency that the trace explains.
+    """
 
     component: str
     label: str
@@ -78,6 +86,21 @@ class StatementLine(_Model):
     amount: Amount
     currency: str
     trace: TraceNode
+    computed: Amount | None = None
+
+
+class Conversion(_Model):
+    """How a statement was converted from the plan currency to the payout currency."""
+
+    source: str
+    target: str
+    rate: Amount
+    #: The date the rate is dated (in force on the last day of the period).
+    date: date
+    #: Where the rate came from: "fx.csv:12".
+    at: str
+    #: "rounded half_up to 1 JPY", or "not rounded".
+    rounding: str
 
 
 class Statement(_Model):
@@ -93,6 +116,8 @@ class Statement(_Model):
     total: Amount
     #: Named per-payee values (measures, quotas, lets, metrics …) with their traces.
     values: dict[str, TraceNode] = Field(default_factory=dict)
+    #: Set when the statement is paid in the payee's payout currency.
+    conversion: Conversion | None = None
 
     def amount(self, component: str) -> Decimal:
         """The amount of one component (0 if the statement has no such line)."""
@@ -111,6 +136,24 @@ class RowAccounting(_Model):
     excluded: dict[str, int] = Field(default_factory=dict)
 
 
+class LeaderboardRow(_Model):
+    rank: int
+    payee: str
+    payee_name: str | None
+    value: str
+
+
+class Leaderboard(_Model):
+    """A ranking of one period: who came where, and by what value."""
+
+    period: str
+    #: The plan's words for the ranking: "rank of sales across group region …".
+    ranking: str
+    #: The value of the group's field, for rankings within a group.
+    group: str | None
+    rows: list[LeaderboardRow]
+
+
 class PlanInfo(_Model):
     name: str
     version: str
@@ -125,6 +168,7 @@ class RunResult(_Model):
     periods: list[str]
     statements: list[Statement]
     rows: RowAccounting
+    leaderboards: list[Leaderboard] = Field(default_factory=list)
 
     def statement(self, payee: str, period: str | None = None) -> Statement:
         """The statement of one payee (in ``period``, or the only period run).

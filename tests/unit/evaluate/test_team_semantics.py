@@ -1,0 +1,351 @@
+"""Teams, crediting and currencies (issue 4): splits, overlays, crediting rules,
+manager overrides, team goals, ranks and FX, each checked by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from plan_doc import ledger, plan_doc
+
+import incentives
+
+D = Decimal
+
+
+def split(txn: str, payee: str, share: str, credit: str = "") -> dict[str, str]:
+    return {"txn_id": txn, "payee": payee, "share": share, "credit": credit}
+
+
+@plan_doc(header=True)
+def test_split_parts_sum_exactly_with_largest_remainder(plan: incentives.Plan) -> None:
+    """
+    crediting
+      split by splits
+      remainder to largest remainder
+    measure sales = sum amount
+    commission c pays 10% of sales
+    """
+    data = ledger(
+        ("t1", "2026-03-02", "a", "100.00"),
+        splits=[split("t1", "a", "33.33%"), split("t1", "b", "33.33%"), split("t1", "c", "33.34%")],
+        roster=[{"payee": p} for p in "abc"],
+    )
+    run = plan.run(data, period="2026-03")
+    sales = {s.payee: D(s.values["sales"].value or "") for s in run.statements}
+    # 33.33, 33.33, 33.34: exact already
+    assert sales == {"a": D("33.33"), "b": D("33.33"), "c": D("33.34")}
+    data = ledger(
+        ("t1", "2026-03-02", "a", "0.05"),
+        splits=[split("t1", "b", "50%"), split("t1", "a", "50%")],
+        roster=[{"payee": p} for p in "ab"],
+    )
+    run = plan.run(data, period="2026-03")
+    sales = {s.payee: D(s.values["sales"].value or "") for s in run.statements}
+    # 0.025 each: one cent each, and the remainder cent to the lower payee id (a tie)
+    assert sales == {"a": D("0.03"), "b": D("0.02")}
+    assert sum(sales.values()) == D("0.05")
+
+
+@plan_doc(header=True)
+def test_remainder_to_seller_and_overlay_on_top(plan: incentives.Plan) -> None:
+    """
+    crediting
+      split by splits
+      overlay "engineer"
+      remainder to seller
+    measure sales = sum amount where credit_type != "engineer"
+    measure assists = sum amount where credit_type = "engineer"
+    commission c pays 10% of sales
+    bonus assist pays 2% of assists
+    """
+    data = ledger(
+        ("t1", "2026-03-02", "b", "1000.01"),
+        splits=[
+            split("t1", "a", "50%"),
+            split("t1", "b", "50%"),
+            split("t1", "e", "20%", "engineer"),
+        ],
+        roster=[{"payee": p} for p in "abe"],
+    )
+    run = plan.run(data, period="2026-03")
+    assert run.statement("b").values["sales"].value == "500.01"  # the seller gets the cent
+    assert run.statement("a").values["sales"].value == "500.00"
+    assert run.statement("e").values["assists"].value == "200.00"  # 200.002 toward zero
+    assert run.statement("a").values["sales"].value != run.statement("e").values["sales"].value
+
+
+@plan_doc(header=True)
+def test_shares_must_add_up(plan: incentives.Plan) -> None:
+    """
+    crediting
+      split by splits
+      remainder to largest remainder
+    measure sales = sum amount
+    commission c pays 10% of sales
+    """
+    data = ledger(
+        ("t1", "2026-03-02", "a", "100"),
+        splits=[split("t1", "a", "50%"), split("t1", "b", "40%")],
+        roster=[{"payee": p} for p in "ab"],
+    )
+    with pytest.raises(incentives.DataError) as caught:
+        plan.run(data, period="2026-03")
+    assert [d.code for d in caught.value.diagnostics] == ["D615"]
+    assert "90%" in caught.value.diagnostics[0].message
+
+
+@plan_doc(header=True)
+def test_credit_by_another_column_from_a_date(plan: incentives.Plan) -> None:
+    """
+    ledger columns
+      owner: text
+    crediting
+      credit to payee
+      credit to owner from 2026-03-15
+    measure sales = sum amount
+    commission c pays 10% of sales
+    """
+    data = ledger(
+        ("t1", "2026-03-14", "a", "100", {"owner": "b"}),
+        ("t2", "2026-03-15", "a", "200", {"owner": "b"}),
+        roster=[{"payee": "a"}, {"payee": "b"}],
+    )
+    run = plan.run(data, period="2026-03")
+    assert run.statement("a").amount("c") == D("10.00")
+    assert run.statement("b").amount("c") == D("20.00")
+
+
+@plan_doc(header=True)
+def test_unknown_owner_is_a_data_error(plan: incentives.Plan) -> None:
+    """
+    ledger columns
+      owner: text
+    crediting
+      credit to owner
+    measure sales = sum amount
+    commission c pays 10% of sales
+    """
+    data = ledger(("t1", "2026-03-14", "a", "100", {"owner": "zed"}), roster=[{"payee": "a"}])
+    with pytest.raises(incentives.DataError) as caught:
+        plan.run(data, period="2026-03")
+    (d,) = caught.value.diagnostics
+    assert d.code == "D605" and "zed" in d.message and "t1" in d.message
+
+
+ROSTER = [
+    {"payee": "boss", "manager": ""},
+    {"payee": "m1", "manager": "boss"},
+    {"payee": "m2", "manager": "boss"},
+    {"payee": "r1", "manager": "m1"},
+    {"payee": "r2", "manager": "m1"},
+    {"payee": "r3", "manager": "m2"},
+]
+
+
+@plan_doc(header=True)
+def test_team_measure_counts_a_shared_line_once(plan: incentives.Plan) -> None:
+    """
+    crediting
+      split by splits
+      remainder to largest remainder
+    measure sales = sum amount
+    measure team_sales = sum amount across reports
+    measure direct_team = sum amount across reports to depth 1
+    commission c pays 10% of sales
+    commission override pays 1% of team_sales
+    """
+    data = ledger(
+        ("t1", "2026-03-02", "r1", "1000"),
+        ("t2", "2026-03-03", "r3", "500"),
+        ("t3", "2026-03-04", "m1", "200"),
+        splits=[split("t1", "r1", "60%"), split("t1", "r2", "40%")],
+        roster=ROSTER,
+    )
+    run = plan.run(data, period="2026-03")
+    boss = run.statement("boss")
+    # boss's reports: m1, m2, r1, r2, r3 — t1 once (1000), t2 500, t3 200
+    assert D(boss.values["team_sales"].value or "") == D("1700")
+    assert D(boss.values["direct_team"].value or "") == D("200")  # m1 and m2 only
+    team = D(run.statement("m1").values["team_sales"].value or "")
+    assert team == D("1000")  # t1 once, not 600 + 400 counted separately
+    assert run.statement("m1").amount("override") == D("10.00")
+
+
+@plan_doc(header=True)
+def test_override_on_team_commissions_equals_rate_times_team_total(
+    plan: incentives.Plan,
+) -> None:
+    """
+    measure sales = sum amount
+    commission c pays 10% of sales
+    commission override pays 5% of sum of c across reports to depth 1
+    """
+    data = ledger(
+        ("t1", "2026-03-02", "r1", "1000"),
+        ("t2", "2026-03-03", "r2", "330"),
+        ("t3", "2026-03-04", "r3", "999"),
+        roster=ROSTER,
+    )
+    run = plan.run(data, period="2026-03")
+    # m1's direct reports r1 (100.00) and r2 (33.00): 5% of 133.00 = 6.65
+    assert run.statement("m1").amount("override") == D("6.65")
+    assert run.statement("boss").amount("override") == D("0.00")  # m1, m2 earn 0 themselves
+    assert "r1 100.00" in (run.statement("m1").lines[1].trace.parts[0].detail or "")
+
+
+@plan_doc(header=True)
+def test_team_goal_bonus_split_by_contribution(plan: incentives.Plan) -> None:
+    """
+    roster fields
+      team: text
+    measure sales = sum amount
+    quota target goal 1,000 USD per month
+    let team_sales = sum of sales across group team
+    let team_target = sum of target across group team
+    let team_attainment = team_sales / team_target
+    bonus team_bonus
+      pays 300 USD * (sales / team_sales)
+      when team_attainment >= 100%
+    """
+    data = ledger(
+        ("t1", "2026-03-02", "a", "1500"),
+        ("t2", "2026-03-03", "b", "500"),
+        ("t3", "2026-03-03", "c", "900"),
+        roster=[
+            {"payee": "a", "team": "red"},
+            {"payee": "b", "team": "red"},
+            {"payee": "c", "team": "blue"},
+        ],
+    )
+    run = plan.run(data, period="2026-03")
+    assert run.statement("a").values["team_attainment"].value == "1"
+    assert run.statement("a").amount("team_bonus") == D("225.00")  # 300 × 1500/2000
+    assert run.statement("b").amount("team_bonus") == D("75.00")
+    assert run.statement("c").amount("team_bonus") == D("0.00")  # blue at 90%
+
+
+@plan_doc(header=True)
+def test_rank_bonus_and_leaderboard(plan: incentives.Plan) -> None:
+    """
+    roster fields
+      start_date: date
+    measure sales = sum amount
+    let position = rank of sales across everyone highest first ties by start_date
+    tiers podium flat
+      band below 1: 0 USD
+      band at least 1 and at most 1: 300 USD
+      band above 1 and at most 3: 100 USD
+      band above 3: 0 USD
+    bonus top3 pays podium at position
+    """
+    data = ledger(
+        ("t1", "2026-03-02", "a", "500"),
+        ("t2", "2026-03-02", "b", "900"),
+        ("t3", "2026-03-02", "c", "500"),
+        ("t4", "2026-03-02", "d", "100"),
+        roster=[
+            {"payee": "a", "start_date": "2024-05-01"},
+            {"payee": "b", "start_date": "2025-01-01"},
+            {"payee": "c", "start_date": "2023-01-01"},
+            {"payee": "d", "start_date": "2020-01-01"},
+        ],
+    )
+    run = plan.run(data, period="2026-03")
+    positions = {s.payee: s.values["position"].value for s in run.statements}
+    assert positions == {"b": "1", "c": "2", "a": "3", "d": "4"}  # c started earlier than a
+    assert {s.payee: s.amount("top3") for s in run.statements} == {
+        "a": D("100.00"), "b": D("300.00"), "c": D("100.00"), "d": D("0.00"),
+    }  # fmt: skip
+    (board,) = run.leaderboards
+    assert [(r.rank, r.payee) for r in board.rows] == [(1, "b"), (2, "c"), (3, "a"), (4, "d")]
+
+
+@plan_doc(header=True)
+def test_shared_ranks(plan: incentives.Plan) -> None:
+    """
+    measure sales = sum amount
+    let position = rank of sales across everyone highest first ties shared
+    bonus leader pays 100 USD when position = 1
+    """
+    data = ledger(
+        ("t1", "2026-03-02", "a", "500"),
+        ("t2", "2026-03-02", "b", "500"),
+        ("t3", "2026-03-02", "c", "100"),
+    )
+    run = plan.run(data, period="2026-03")
+    assert {s.payee: s.values["position"].value for s in run.statements} == {
+        "a": "1", "b": "1", "c": "3",
+    }  # fmt: skip
+
+
+FX_HEADER = (
+    'plan "FX" version "1" currency USD period month rounding half_up to 0.01 on components\n'
+)
+
+
+def fx_rate(day: str, source: str, target: str, rate: str) -> dict[str, str]:
+    return {"date": day, "from": source, "to": target, "rate": rate}
+
+
+def test_lines_convert_at_the_rate_in_force_on_their_date() -> None:
+    plan = incentives.load_plan(
+        FX_HEADER
+        + "fx convert at line date\nmeasure sales = sum amount\ncommission c pays 10% of sales\n"
+    )
+    rates = [fx_rate("2026-03-01", "EUR", "USD", "1.10"), fx_rate("2026-03-10", "EUR", "USD", "1.20")]
+    data = ledger(
+        ("t1", "2026-03-05", "a", "100"),
+        ("t2", "2026-03-12", "a", "100"),
+        currency="EUR",
+        fx=rates,
+    )
+    statement = plan.run(data, period="2026-03").statement("a")
+    assert statement.values["sales"].value == "230.00"  # 110.00 + 120.00
+    assert statement.amount("c") == D("23.00")
+
+
+def test_period_end_conversion_and_missing_rate() -> None:
+    plan = incentives.load_plan(
+        FX_HEADER
+        + "fx convert at period end\nmeasure sales = sum amount\ncommission c pays 10% of sales\n"
+    )
+    rates = [fx_rate("2026-03-01", "EUR", "USD", "1.10"), fx_rate("2026-03-31", "EUR", "USD", "1.25")]
+    data = ledger(("t1", "2026-03-05", "a", "100"), currency="EUR", fx=rates)
+    assert plan.run(data, period="2026-03").statement("a").values["sales"].value == "125.00"
+    data = ledger(("t1", "2026-02-05", "a", "100"), currency="EUR", fx=rates)
+    with pytest.raises(incentives.DataError) as caught:
+        plan.run(data, period="2026-02")
+    (d,) = caught.value.diagnostics
+    assert d.code == "D617" and "2026-02-28" in d.message and "t1" in d.message
+
+
+@pytest.mark.parametrize(
+    ("currency", "rate", "expected"),
+    [("JPY", "151.237", "15124"), ("KWD", "0.30745", "30.745"), ("EUR", "0.9234", "92.34")],
+)
+def test_payout_currency_rounds_to_its_minor_unit(currency: str, rate: str, expected: str) -> None:
+    plan = incentives.load_plan(
+        FX_HEADER
+        + "fx\n  convert at line date\n  pay in payout currency\n"
+        + "measure sales = sum amount\ncommission c pays 10% of sales\n"
+    )
+    data = ledger(
+        ("t1", "2026-03-05", "a", "1000"),
+        roster=[{"payee": "a", "payout_currency": currency}],
+        fx=[fx_rate("2026-03-31", "USD", currency, rate)],
+    )
+    statement = plan.run(data, period="2026-03").statement("a")
+    # 100.00 USD × rate, rounded half_up to the payout currency's minor unit
+    assert str(statement.lines[0].amount) == expected
+    assert statement.lines[0].computed == D("100.00")
+    assert statement.currency == currency and statement.total == D(expected)
+    assert statement.conversion is not None and statement.conversion.rate == D(rate)
+
+
+def test_payout_currency_without_conversion_is_refused() -> None:
+    plan = incentives.load_plan(FX_HEADER + "measure sales = sum amount\ncommission c pays 10% of sales\n")
+    data = ledger(("t1", "2026-03-05", "a", "1000"), roster=[{"payee": "a", "payout_currency": "EUR"}])
+    with pytest.raises(incentives.DataError) as caught:
+        plan.run(data, period="2026-03")
+    assert [d.code for d in caught.value.diagnostics] == ["D606"]
