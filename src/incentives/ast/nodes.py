@@ -26,6 +26,12 @@ __all__ = [
     "Bound",
     "Call",
     "CapClause",
+    "ClawbackClause",
+    "ClawbackDecl",
+    "ClawbackLines",
+    "ClawbackMatched",
+    "ClawbackReverses",
+    "ClawbackWindow",
     "Comment",
     "ComponentClause",
     "ComponentDecl",
@@ -33,9 +39,15 @@ __all__ = [
     "CreditingClause",
     "CreditingDecl",
     "CurrencyClause",
+    "DatedClause",
     "Declaration",
     "DefaultClause",
     "DescriptionClause",
+    "DrawAmount",
+    "DrawClause",
+    "DrawDecl",
+    "DrawShortfall",
+    "EarnOn",
     "ExExchange",
     "ExExpect",
     "ExField",
@@ -59,7 +71,9 @@ __all__ = [
     "GateClause",
     "GoalClause",
     "HeaderClause",
+    "HoldClause",
     "HolidaysDecl",
+    "HorizonCapClause",
     "Ident",
     "IfElse",
     "InList",
@@ -97,13 +111,18 @@ __all__ = [
     "Scope",
     "SplitBySplits",
     "SplitClause",
+    "StartsClause",
     "TeamValue",
+    "TerminationDecl",
+    "TerminationRule",
     "TierAt",
     "TierOn",
     "TiersDecl",
     "TotalDecl",
+    "TrueUpClause",
     "Unary",
     "VersionClause",
+    "VersionsClause",
     "WhenClause",
     "WhereClause",
 ]
@@ -321,7 +340,26 @@ class RoundingClause:
     span: Span
 
 
-HeaderClause = VersionClause | DescriptionClause | CurrencyClause | PeriodClause | RoundingClause
+@dataclass(frozen=True, slots=True)
+class StartsClause:
+    """``starts 2026-01-01``: the plan pays from this date; nothing before counts."""
+
+    day: Literal
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class VersionsClause:
+    """``versions at period end``: which dated definition a period uses."""
+
+    point: TLiteral["period_start", "period_end"]
+    span: Span
+
+
+HeaderClause = (
+    VersionClause | DescriptionClause | CurrencyClause | PeriodClause | RoundingClause
+    | StartsClause | VersionsClause
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +380,9 @@ class FieldDecl:
     type_name: str
     default: Expr | None
     span: Span
+    #: ``optional``: a cell may be empty (only ``dated by``, ``earn on`` and
+    #: ``hold back … until`` read such a column).
+    optional: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,9 +402,12 @@ class HolidaysDecl:
 
 @dataclass(frozen=True, slots=True)
 class LetDecl:
+    """``let rate = 5%``, or a dated version: ``let rate from 2026-07-01 = 6%``."""
+
     name: Name
     value: Expr
     span: Span
+    start: Literal | None = None
 
 
 AggregateKind = TLiteral["sum", "min", "max", "average", "count", "count_distinct"]
@@ -397,7 +441,15 @@ class AcrossClause:
     span: Span
 
 
-MeasureClause = WhereClause | OverClause | DefaultClause | AcrossClause
+@dataclass(frozen=True, slots=True)
+class DatedClause:
+    """``dated by paid_on``: a line counts in the period of this date column."""
+
+    column: Name
+    span: Span
+
+
+MeasureClause = WhereClause | OverClause | DefaultClause | AcrossClause | DatedClause
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,6 +546,8 @@ class TiersDecl:
     kind: TLiteral["marginal", "retroactive", "flat", "interpolated"]
     bands: tuple[Band, ...]
     span: Span
+    #: A dated version of the table: in force from this date.
+    start: Literal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,6 +574,8 @@ class RateTableDecl:
     policy: TLiteral["unique", "first"] | None
     rows: tuple[RateRow, ...]
     span: Span
+    #: A dated version of the table: in force from this date.
+    start: Literal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,7 +648,40 @@ class MultipliesClause:
     span: Span
 
 
-ComponentClause = PaysClause | WhenClause | GateClause | CapClause | FloorClause | MultipliesClause
+@dataclass(frozen=True, slots=True)
+class HoldClause:
+    """``hold back 20% for 2 periods | until 2026-12-31 | until paid_on``."""
+
+    share: Expr
+    release: TLiteral["periods", "date", "column"]
+    periods: int | None
+    day: Literal | None
+    column: Name | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TrueUpClause:
+    """``true up over quarter``: pay to-date earned minus to-date paid."""
+
+    horizon: TLiteral["month", "quarter", "year"]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class HorizonCapClause:
+    """``cap at 50,000 USD per year, excess forfeited | excess carried over``."""
+
+    limit: Expr
+    horizon: TLiteral["month", "quarter", "year"]
+    carry: bool
+    span: Span
+
+
+ComponentClause = (
+    PaysClause | WhenClause | GateClause | CapClause | FloorClause | MultipliesClause
+    | HoldClause | TrueUpClause | HorizonCapClause
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -606,14 +695,95 @@ class ComponentDecl:
 
 @dataclass(frozen=True, slots=True)
 class TotalDecl:
-    clauses: tuple[CapClause | FloorClause, ...]
+    clauses: tuple[CapClause | FloorClause | HorizonCapClause, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DrawAmount:
+    """``guarantee 2,000 USD`` or ``advance 2,000 USD``."""
+
+    kind: TLiteral["guarantee", "advance"]
+    amount: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DrawShortfall:
+    """``shortfall forgiven`` or ``shortfall recovered [at most X per period]``."""
+
+    recovered: bool
+    limit: Expr | None
+    span: Span
+
+
+DrawClause = DrawAmount | DrawShortfall | WhenClause
+
+
+@dataclass(frozen=True, slots=True)
+class DrawDecl:
+    name: Name
+    label: str | None
+    clauses: tuple[DrawClause, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ClawbackReverses:
+    targets: tuple[Name, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ClawbackLines:
+    condition: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ClawbackMatched:
+    column: Name
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ClawbackWindow:
+    days: int
+    span: Span
+
+
+ClawbackClause = ClawbackReverses | ClawbackLines | ClawbackMatched | ClawbackWindow
+
+
+@dataclass(frozen=True, slots=True)
+class ClawbackDecl:
+    name: Name
+    label: str | None
+    clauses: tuple[ClawbackClause, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TerminationRule:
+    rule: TLiteral[
+        "holdbacks_released", "holdbacks_forfeited", "draws_forgiven", "draws_recovered"
+    ]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TerminationDecl:
+    clauses: tuple[TerminationRule, ...]
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class ExPeriod:
+    """``period "2026-03"`` or ``period "2026-01" to "2026-03"``."""
+
     label: str
     span: Span
+    last: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -664,6 +834,8 @@ class ExExpect:
     target: Name | None
     value: Literal
     span: Span
+    #: The period the expectation is about (the example's last period if None).
+    period: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -699,6 +871,14 @@ class ExampleDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class EarnOn:
+    """``earn on paid_on``: lines count in the period of this date column."""
+
+    column: Name
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class CreditTo:
     """``credit to owner [from 2026-04-01]``: the column naming who a line counts for."""
 
@@ -730,7 +910,7 @@ class RemainderClause:
     span: Span
 
 
-CreditingClause = CreditTo | SplitBySplits | OverlayClause | RemainderClause
+CreditingClause = CreditTo | SplitBySplits | OverlayClause | RemainderClause | EarnOn
 
 
 @dataclass(frozen=True, slots=True)
@@ -785,6 +965,9 @@ Declaration = (
     | ExampleDecl
     | CreditingDecl
     | FxDecl
+    | DrawDecl
+    | ClawbackDecl
+    | TerminationDecl
 )
 
 

@@ -151,6 +151,12 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     period_unit = goal_unit = horizon = rounding_mode = rounding_place = type_name = _words
     aggregate_fn = proration = months = tier_kind = hit_policy = component_kind = _words
     function = per_line = team_fn = rank_order = remainder_rule = fx_when = _words
+    version_point = optional = _words
+
+    def _date_literal(self, token: Token | None) -> n.Literal | None:
+        if token is None:
+            return None
+        return n.Literal("date", self._date(token), str(token), self.span(token))
 
     # ------------------------------------------------------------ expressions
     @_rule
@@ -261,6 +267,16 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         return ("two_weeks", self._date(children[0]))
 
     @_rule
+    def starts_clause(self, meta: Meta, children: list[Token]) -> n.StartsClause:
+        day = self._date_literal(children[0])
+        assert day is not None
+        return n.StartsClause(day, self.span(meta))
+
+    @_rule
+    def versions_clause(self, meta: Meta, children: list[str]) -> n.VersionsClause:
+        return n.VersionsClause(children[0], self.span(meta))  # type: ignore[arg-type]
+
+    @_rule
     def rounding_clause(self, meta: Meta, children: list[Any]) -> n.RoundingClause:
         mode, unit, places = children[0]
         return n.RoundingClause(mode, unit, places, self.span(meta))
@@ -286,8 +302,8 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
 
     @_rule
     def field_decl(self, meta: Meta, children: list[Any]) -> n.FieldDecl:
-        name, type_name, default = children
-        return n.FieldDecl(name, type_name, default, self.span(meta))
+        name, type_name, optional, default = children
+        return n.FieldDecl(name, type_name, default, self.span(meta), optional is not None)
 
     @_rule
     def holidays_decl(self, meta: Meta, children: list[Token]) -> n.HolidaysDecl:
@@ -298,8 +314,8 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
 
     @_rule
     def let_decl(self, meta: Meta, children: list[Any]) -> n.LetDecl:
-        name, value = children
-        return n.LetDecl(name, value, self.span(meta))
+        name, start, value = children
+        return n.LetDecl(name, value, self.span(meta), self._date_literal(start))
 
     @_rule
     def measure_decl(self, meta: Meta, children: list[Any]) -> n.MeasureDecl:
@@ -333,6 +349,14 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     @_rule
     def across_clause(self, meta: Meta, children: list[Any]) -> n.AcrossClause:
         return n.AcrossClause(children[0], self.span(meta))
+
+    @_rule
+    def dated_clause(self, meta: Meta, children: list[Any]) -> n.DatedClause:
+        return n.DatedClause(children[0], self.span(meta))
+
+    @_rule
+    def earn_on_clause(self, meta: Meta, children: list[Any]) -> n.EarnOn:
+        return n.EarnOn(children[0], self.span(meta))
 
     @_rule
     def scope_reports(self, meta: Meta, children: list[Any]) -> n.Scope:
@@ -467,8 +491,8 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     # tiers
     @_rule
     def tiers_decl(self, meta: Meta, children: list[Any]) -> n.TiersDecl:
-        name, kind, *bands = children
-        return n.TiersDecl(name, kind, tuple(bands), self.span(meta))
+        name, start, kind, *bands = children
+        return n.TiersDecl(name, kind, tuple(bands), self.span(meta), self._date_literal(start))
 
     @_rule
     def band(self, meta: Meta, children: list[Any]) -> n.Band:
@@ -502,13 +526,15 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     # rate tables
     @_rule
     def rate_table_decl(self, meta: Meta, children: list[Any]) -> n.RateTableDecl:
-        name = children[0]
+        name, start = children[0], children[1]
         keys: list[n.Name] = []
-        rest = children[1:]
+        rest = children[2:]
         while rest and isinstance(rest[0], n.Name):
             keys.append(rest.pop(0))
         policy, *rows = rest
-        return n.RateTableDecl(name, tuple(keys), policy, tuple(rows), self.span(meta))
+        return n.RateTableDecl(
+            name, tuple(keys), policy, tuple(rows), self.span(meta), self._date_literal(start)
+        )
 
     @_rule
     def rate_row(self, meta: Meta, children: list[Any]) -> n.RateRow:
@@ -582,6 +608,98 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         return n.MultipliesClause(tuple(targets), factor, self.span(meta))
 
     @_rule
+    def hold_clause(self, meta: Meta, children: list[Any]) -> n.HoldClause:
+        share, (kind, periods, day, column) = children
+        return n.HoldClause(share, kind, periods, day, column, self.span(meta))
+
+    def hold_for_periods(self, children: list[Any]) -> tuple[str, int, None, None]:
+        return ("periods", int(children[0]), None, None)
+
+    def hold_until_date(self, children: list[Token]) -> tuple[str, None, n.Literal | None, None]:
+        return ("date", None, self._date_literal(children[0]), None)
+
+    def hold_until_column(self, children: list[Any]) -> tuple[str, None, None, n.Name]:
+        return ("column", None, None, children[0])
+
+    @_rule
+    def true_up_clause(self, meta: Meta, children: list[Any]) -> n.TrueUpClause:
+        return n.TrueUpClause(children[0], self.span(meta))
+
+    @_rule
+    def horizon_cap_clause(self, meta: Meta, children: list[Any]) -> n.HorizonCapClause:
+        limit, horizon, carry = children
+        return n.HorizonCapClause(limit, horizon, carry, self.span(meta))
+
+    total_horizon_cap = horizon_cap_clause
+
+    def excess_forfeited(self, children: list[Any]) -> bool:
+        return False
+
+    def excess_carried(self, children: list[Any]) -> bool:
+        return True
+
+    # across periods
+    @_rule
+    def draw_decl(self, meta: Meta, children: list[Any]) -> n.DrawDecl:
+        name, label, *clauses = children
+        text = _unquote(str(label)) if label is not None else None
+        return n.DrawDecl(name, text, tuple(clauses), self.span(meta))
+
+    @_rule
+    def draw_guarantee(self, meta: Meta, children: list[Any]) -> n.DrawAmount:
+        return n.DrawAmount("guarantee", children[0], self.span(meta))
+
+    @_rule
+    def draw_advance(self, meta: Meta, children: list[Any]) -> n.DrawAmount:
+        return n.DrawAmount("advance", children[0], self.span(meta))
+
+    @_rule
+    def draw_forgiven(self, meta: Meta, children: list[Any]) -> n.DrawShortfall:
+        return n.DrawShortfall(False, None, self.span(meta))
+
+    @_rule
+    def draw_recovered(self, meta: Meta, children: list[Any]) -> n.DrawShortfall:
+        return n.DrawShortfall(True, children[0] if children else None, self.span(meta))
+
+    @_rule
+    def clawback_decl(self, meta: Meta, children: list[Any]) -> n.ClawbackDecl:
+        name, label, *clauses = children
+        text = _unquote(str(label)) if label is not None else None
+        return n.ClawbackDecl(name, text, tuple(clauses), self.span(meta))
+
+    @_rule
+    def clawback_reverses(self, meta: Meta, children: list[Any]) -> n.ClawbackReverses:
+        return n.ClawbackReverses(tuple(children), self.span(meta))
+
+    @_rule
+    def clawback_lines(self, meta: Meta, children: list[Any]) -> n.ClawbackLines:
+        return n.ClawbackLines(children[0], self.span(meta))
+
+    @_rule
+    def clawback_matched(self, meta: Meta, children: list[Any]) -> n.ClawbackMatched:
+        return n.ClawbackMatched(children[0], self.span(meta))
+
+    @_rule
+    def clawback_window(self, meta: Meta, children: list[Any]) -> n.ClawbackWindow:
+        return n.ClawbackWindow(int(children[0]), self.span(meta))
+
+    @_rule
+    def termination_decl(self, meta: Meta, children: list[Any]) -> n.TerminationDecl:
+        return n.TerminationDecl(tuple(children), self.span(meta))
+
+    def _termination(rule: str) -> Callable[..., n.TerminationRule]:  # type: ignore[misc]  # noqa: N805
+        @_rule
+        def build(self: _ToAst, meta: Meta, children: list[Any]) -> n.TerminationRule:
+            return n.TerminationRule(rule, self.span(meta))  # type: ignore[arg-type]
+
+        return cast(Callable[..., n.TerminationRule], build)
+
+    holdbacks_released = _termination("holdbacks_released")
+    holdbacks_forfeited = _termination("holdbacks_forfeited")
+    draws_forgiven = _termination("draws_forgiven")
+    draws_recovered = _termination("draws_recovered")
+
+    @_rule
     def total_decl(self, meta: Meta, children: list[Any]) -> n.TotalDecl:
         return n.TotalDecl(tuple(children), self.span(meta))
 
@@ -600,8 +718,11 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         return n.ExampleDecl(_unquote(str(title)), tuple(clauses), self.span(meta))
 
     @_rule
-    def ex_period(self, meta: Meta, children: list[Token]) -> n.ExPeriod:
-        return n.ExPeriod(_unquote(str(children[0])), self.span(meta))
+    def ex_period(self, meta: Meta, children: list[Token | None]) -> n.ExPeriod:
+        first, last = children
+        return n.ExPeriod(
+            _unquote(str(first)), self.span(meta), _unquote(str(last)) if last else None
+        )
 
     @_rule
     def ex_payee(self, meta: Meta, children: list[Any]) -> n.ExPayee:
@@ -634,8 +755,9 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
 
     @_rule
     def ex_expect(self, meta: Meta, children: list[Any]) -> n.ExExpect:
-        payee, target, value = children
-        return n.ExExpect(self._ident(payee), target, value, self.span(meta))
+        payee, target, period, value = children
+        label = _unquote(str(period)) if period is not None else None
+        return n.ExExpect(self._ident(payee), target, value, self.span(meta), label)
 
     def expect_total(self, children: list[Any]) -> None:
         return None

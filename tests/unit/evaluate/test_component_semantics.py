@@ -63,13 +63,13 @@ def test_when_cap_floor_order(plan: incentives.Plan) -> None:
       pays 10% of sales
       when deals >= 2
       cap at 500 USD
-    bonus guarantee
+    bonus minimum
       pays 0 USD
       floor at 50 USD
     """
     one = run(plan, ("t1", "2026-03-02", "a", "9000"))
     assert one.amount("c") == Decimal("0.00")
-    assert one.amount("guarantee") == Decimal("50.00")
+    assert one.amount("minimum") == Decimal("50.00")
     two = run(plan, ("t1", "2026-03-02", "a", "9000"), ("t2", "2026-03-03", "a", "1"))
     assert two.amount("c") == Decimal("500.00")
     kinds = [p.kind for p in two.lines[0].trace.parts]

@@ -17,6 +17,7 @@ def test_amounts_are_strings_and_traces_are_left_out() -> None:
     assert alice["lines"][0] == {
         "amount": "37.48",
         "component": "c",
+        "computed": None,
         "currency": "USD",
         "kind": "commission",
         "label": "Commission",
