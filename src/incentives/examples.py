@@ -69,19 +69,25 @@ def _run(plan: ir.Plan, example: ir.Example) -> ExampleOutcome:
             splits=list(example.splits) if example.splits or plan.crediting.splits else None,
             fx=list(example.fx) or None,
         )
-        result = evaluate(plan, dataset, [plan.scheme.parse(example.period)])
+        first = plan.scheme.parse(example.period)
+        last = plan.scheme.parse(example.last_period) if example.last_period else first
+        periods = plan.scheme.span(first, last)
+        result = evaluate(plan, dataset, periods)
     except (DataError, EvaluationError) as exc:
         return ExampleOutcome(example.title, example.span, problems=exc.diagnostics)
     except (UsageError, ValueError) as exc:
         diagnostic = Diagnostic("E502", str(exc), example.span)
         return ExampleOutcome(example.title, example.span, problems=[diagnostic])
     mismatches = []
-    for payee, name, expected, currency, span in example.expectations:
-        actual, actual_currency = _actual(result, payee, name)
+    for payee, name, expected, currency, label, span in example.expectations:
+        period = plan.scheme.parse(label).label if label else result.periods[-1]
+        actual, actual_currency = _actual(result, payee, name, period)
         if not _equal(expected, actual) or (
             currency is not None and actual_currency is not None and currency != actual_currency
         ):
-            currencies = (currency, actual_currency) if currency != actual_currency else (None, None)
+            currencies = (
+                (currency, actual_currency) if currency != actual_currency else (None, None)
+            )
             mismatches.append(
                 Mismatch(payee, name, describe(expected), _show(actual), span, *currencies)
             )
@@ -90,9 +96,11 @@ def _run(plan: ir.Plan, example: ir.Example) -> ExampleOutcome:
     )
 
 
-def _actual(result: RunResult, payee: str, name: str | None) -> tuple[Value | None, str | None]:
+def _actual(
+    result: RunResult, payee: str, name: str | None, period: str
+) -> tuple[Value | None, str | None]:
     """The value an expectation names, and its currency if it is a statement amount."""
-    statements = [s for s in result.statements if s.payee == payee]
+    statements = [s for s in result.statements if s.payee == payee and s.period == period]
     if not statements:
         return None, None
     statement = statements[0]

@@ -50,6 +50,7 @@ __all__ = [
     "minor_unit",
     "parse_decimal",
     "quantize",
+    "to_grid",
 ]
 
 #: Significant digits kept by every intermediate result.
@@ -126,6 +127,25 @@ def quantize(value: Decimal, unit: Decimal, mode: RoundingMode) -> Decimal:
         else:
             steps = (value / unit).quantize(Decimal(1), rounding=mode.decimal_mode)
             result = steps * unit
+        return abs(result) if result.is_zero() else result
+
+
+def to_grid(value: Decimal, unit: Decimal, *, up: bool) -> Decimal:
+    """The nearest multiple of ``unit`` at or above (``up``) or at or below ``value``.
+
+    Used where a cap or floor meets rounding: pay rounded to the unit must
+    still respect a limit that is not itself a whole number of units.
+
+    >>> to_grid(Decimal("0.01"), Decimal("0.05"), up=False)
+    Decimal('0.00')
+    >>> to_grid(Decimal("0.01"), Decimal("0.05"), up=True)
+    Decimal('0.05')
+    """
+    with evaluation_context():
+        steps = (value / unit).to_integral_value(
+            rounding=decimal.ROUND_CEILING if up else decimal.ROUND_FLOOR
+        )
+        result = steps * unit
         return abs(result) if result.is_zero() else result
 
 

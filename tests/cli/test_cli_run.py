@@ -74,6 +74,7 @@ def test_json_money_is_text_and_traces_are_left_out(invoke: Invoke, ws: Workspac
     assert alice["lines"][0] == {
         "amount": "37.48",
         "component": "c",
+        "computed": None,
         "currency": "USD",
         "kind": "commission",
         "label": "Commission",
@@ -85,7 +86,7 @@ def test_json_money_is_text_and_traces_are_left_out(invoke: Invoke, ws: Workspac
         "excluded": {"dated outside the periods of this run": 2},
         "read": 6,
     }
-    assert result.stdout.startswith('{\n  "engine": "incentives ')
+    assert result.stdout.startswith('{\n  "closing": null,\n  "engine": "incentives ')
     assert result.stdout.endswith("}\n")
 
 

@@ -1,4 +1,4 @@
-"""``incentives run --out DIR``: the files, the manifest, determinism and atomicity."""
+"""``incentives run --out DIR``: the bundle's files, the manifest, determinism and atomicity."""
 
 from __future__ import annotations
 
@@ -11,13 +11,20 @@ from pathlib import Path
 import pytest
 
 import incentives
-import incentives.cli.run as run_module
+import incentives.report.bundle as bundle_module
 from incentives.money import PRECISION
+from incentives.report.manifest import dependency_versions
 
 from .cli_support import PLAN, Invoke, Workspace
 
 OUT = ("run", "t.plan", "--data", "data", "--period", "2026-03", "--out", "out")
-FILES = ["manifest.json", "statements.csv", "statements.json"]
+HTML = [
+    "outputs/statements/2026-03/alice.html",
+    "outputs/statements/2026-03/bob.html",
+    "outputs/statements/2026-03/mallory.html",
+]
+OUTPUTS = ["outputs/statements.csv", "outputs/statements.json", *HTML]
+FILES = sorted(["manifest.json", "plan/t.plan", "inputs/ledger.csv", "inputs/roster.csv", *OUTPUTS])
 
 
 def sha(path: Path) -> str:
@@ -25,16 +32,25 @@ def sha(path: Path) -> str:
 
 
 def listing(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
-def test_writes_three_files_and_still_prints(invoke: Invoke, ws: Workspace) -> None:
+def test_writes_the_bundle_and_still_prints(invoke: Invoke, ws: Workspace) -> None:
     result = invoke(*OUT, "--format", "csv")
     assert result.exit_code == 0
-    assert sorted(os.listdir("out")) == FILES
-    assert result.stdout == Path("out/statements.csv").read_text(encoding="utf-8")
-    assert result.stderr == "wrote statements.json, statements.csv, manifest.json to out\n"
-    full = json.loads(Path("out/statements.json").read_text(encoding="utf-8"))
+    assert sorted(listing(Path("out"))) == FILES
+    assert result.stdout == Path("out/outputs/statements.csv").read_text(encoding="utf-8")
+    assert result.stderr == (
+        "wrote out: plan/t.plan, 2 inputs copied, statements.json, statements.csv, "
+        "3 HTML statements, manifest.json\n"
+    )
+    assert Path("out/plan/t.plan").read_bytes() == Path("t.plan").read_bytes()
+    assert Path("out/inputs/ledger.csv").read_bytes() == Path("data/ledger.csv").read_bytes()
+    full = json.loads(Path("out/outputs/statements.json").read_text(encoding="utf-8"))
     assert full["statements"][0]["lines"][0]["trace"]["kind"] == "component"
     assert full["statements"][0]["values"]["sales"]["value"] == "749.50"
 
@@ -43,16 +59,34 @@ def test_manifest_describes_the_run(invoke: Invoke, ws: Workspace) -> None:
     assert invoke(*OUT).exit_code == 0
     manifest = json.loads(Path("out/manifest.json").read_text(encoding="utf-8"))
     assert manifest == {
-        "manifest_format": 1,
+        "manifest_format": 2,
         "engine": {"name": "incentives", "version": incentives.__version__},
-        "plan": {"file": "t.plan", "sha256": sha(Path("t.plan")), "name": "T", "version": "1"},
+        "dependencies": dependency_versions(),
+        "run": {"plan": "t.plan", "data": "data", "copy_inputs": True},
+        "plan": {
+            "file": "t.plan",
+            "sha256": sha(Path("t.plan")),
+            "bytes": Path("t.plan").stat().st_size,
+            "name": "T",
+            "version": "1",
+            "copy": "plan/t.plan",
+        },
         "periods": ["2026-03"],
         "inputs": [
-            {"table": "ledger", "file": "data/ledger.csv", "sha256": sha(Path("data/ledger.csv"))},
-            {"table": "roster", "file": "data/roster.csv", "sha256": sha(Path("data/roster.csv"))},
+            {
+                "table": table,
+                "file": f"data/{table}.csv",
+                "sha256": sha(Path(f"data/{table}.csv")),
+                "copy": f"inputs/{table}.csv",
+            }
+            for table in ("ledger", "roster")
         ],
         "decimal_context": {
             "precision": PRECISION,
+            "rounding": "ROUND_HALF_EVEN",
+            "emin": -999999,
+            "emax": 999999,
+            "traps": ["DivisionByZero", "FloatOperation", "InvalidOperation", "Overflow"],
             "description": f"{PRECISION} significant digits; half_even for inexact division; "
             "rounding of amounts only where the plan says",
         },
@@ -62,13 +96,21 @@ def test_manifest_describes_the_run(invoke: Invoke, ws: Workspace) -> None:
             "credited": 4,
             "excluded": {"dated outside the periods of this run": 2},
         },
+        "statements": [
+            {
+                "period": "2026-03",
+                "payee": payee,
+                "file": f"outputs/statements/2026-03/{payee}.html",
+            }
+            for payee in ("alice", "bob", "mallory")
+        ],
         "outputs": [
             {
                 "file": name,
                 "sha256": sha(Path("out") / name),
                 "bytes": (Path("out") / name).stat().st_size,
             }
-            for name in ("statements.csv", "statements.json")
+            for name in OUTPUTS
         ],
     }
 
@@ -101,7 +143,7 @@ def test_two_runs_give_identical_bytes_wherever_they_run(
 def test_missing_directories_are_created(invoke: Invoke, ws: Workspace) -> None:
     result = invoke("run", "t.plan", "--data", "data", "--period", "2026-03", "--out", "a/b/c")
     assert result.exit_code == 0
-    assert sorted(os.listdir("a/b/c")) == FILES
+    assert sorted(listing(Path("a/b/c"))) == FILES
 
 
 def test_nothing_is_created_when_rendering_fails(
@@ -110,7 +152,7 @@ def test_nothing_is_created_when_rendering_fails(
     def broken(*args: object) -> str:
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(run_module, "render_csv", broken)
+    monkeypatch.setattr(bundle_module, "render_csv", broken)
     result = invoke(*OUT)
     assert result.exit_code == 3
     assert not Path("out").exists()
@@ -167,3 +209,42 @@ def test_no_output_when_the_run_fails(invoke: Invoke, ws: Workspace) -> None:
     result = invoke("run", "t.plan", "--data", "bad", "--period", "2026-03", "--out", "out")
     assert result.exit_code == 2
     assert not Path("out").exists()
+
+
+def test_no_copy_records_the_input_hashes_only(invoke: Invoke, ws: Workspace) -> None:
+    result = invoke(*OUT, "--no-copy")
+    assert result.exit_code == 0
+    assert "2 inputs hashed, not copied" in result.stderr
+    assert sorted(listing(Path("out"))) == sorted(["manifest.json", "plan/t.plan", *OUTPUTS])
+    manifest = json.loads(Path("out/manifest.json").read_text(encoding="utf-8"))
+    assert manifest["run"]["copy_inputs"] is False
+    assert [(i["file"], i["sha256"], i["copy"]) for i in manifest["inputs"]] == [
+        ("data/ledger.csv", sha(Path("data/ledger.csv")), None),
+        ("data/roster.csv", sha(Path("data/roster.csv")), None),
+    ]
+
+
+def test_no_copy_without_out_is_a_usage_error(invoke: Invoke, ws: Workspace) -> None:
+    result = invoke("run", "t.plan", "--data", "data", "--period", "2026-03", "--no-copy")
+    assert result.exit_code == 2
+    assert "--no-copy only applies to --out" in result.stderr
+
+
+def test_a_new_bundle_removes_the_files_of_the_previous_one(invoke: Invoke, ws: Workspace) -> None:
+    assert invoke(*OUT, "--to", "2026-04").exit_code == 0
+    assert Path("out/outputs/statements/2026-04/alice.html").exists()
+    Path("out/notes.txt").write_text("mine", encoding="utf-8")
+    assert invoke(*OUT, "--no-copy").exit_code == 0
+    assert sorted(listing(Path("out"))) == sorted(
+        ["manifest.json", "notes.txt", "plan/t.plan", *OUTPUTS]
+    )
+    assert not Path("out/outputs/statements/2026-04").exists()
+    assert not Path("out/inputs").exists()
+
+
+def test_the_data_directory_is_recorded_as_given(invoke: Invoke, ws: Workspace) -> None:
+    result = invoke("run", "t.plan", "--data", "./data/", "--period", "2026-03", "--out", "out")
+    assert result.exit_code == 0
+    manifest = json.loads(Path("out/manifest.json").read_text(encoding="utf-8"))
+    assert manifest["run"]["data"] == "./data/"
+    assert manifest["inputs"][0]["file"] == "data/ledger.csv"

@@ -24,7 +24,7 @@ PLANS = sorted((ROOT / "plans").glob("*.plan"))
 
 #: An expectation of an amount in money: `expect PAYEE NAME: 1,234.50 USD`.
 _EXPECT_MONEY = re.compile(
-    r"^(?P<lead>\s*expect\s+\S+\s+\S+:\s*)(?P<amount>-?[0-9][0-9,]*(?:\.[0-9]+)?)"
+    r'^(?P<lead>\s*expect\s+\S+\s+\S+(?:\s+in\s+"[^"]*")?:\s*)(?P<amount>-?[0-9][0-9,]*(?:\.[0-9]+)?)'
     r"(?P<tail>\s*[A-Z]{3}\s*)$",
     re.MULTILINE,
 )

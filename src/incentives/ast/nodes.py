@@ -765,9 +765,7 @@ class ClawbackDecl:
 
 @dataclass(frozen=True, slots=True)
 class TerminationRule:
-    rule: TLiteral[
-        "holdbacks_released", "holdbacks_forfeited", "draws_forgiven", "draws_recovered"
-    ]
+    rule: TLiteral["holdbacks_released", "holdbacks_forfeited", "draws_forgiven", "draws_recovered"]
     span: Span
 
 

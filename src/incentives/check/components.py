@@ -34,6 +34,9 @@ _WORDS = {
     n.WhenClause: "when",
     n.GateClause: "gate",
     n.MultipliesClause: "multiplies",
+    n.HoldClause: "hold back",
+    n.TrueUpClause: "true up",
+    n.HorizonCapClause: "cap … per",
 }
 
 
@@ -176,7 +179,11 @@ def _clause_exprs(clause: n.ComponentClause) -> list[n.Expr]:
             return [limit]
         case n.MultipliesClause(factor=factor):
             return [factor]
-    return []  # pragma: no cover
+        case n.HoldClause(share=share):
+            return [share]
+        case n.HorizonCapClause(limit=limit):
+            return [limit]
+    return []
 
 
 def _check_pays(ctx: CheckContext, spec: n.PaySpec) -> None:
@@ -338,11 +345,13 @@ def check_total(ctx: CheckContext) -> None:
             related=[Related(totals[0].span, "first declared here")],
         )
     for total in totals[:1]:
-        seen: dict[type, n.CapClause | n.FloorClause] = {}
+        seen: dict[type, n.CapClause | n.FloorClause | n.HorizonCapClause] = {}
         for clause in total.clauses:
             first = seen.setdefault(type(clause), clause)
             if first is not clause:
                 ctx.error("E420", "the total's cap or floor is given twice", clause.span)
+            if isinstance(clause, n.HorizonCapClause):
+                continue  # checked with the other clauses that carry over periods
             infer(ctx, clause.limit)
             require(ctx, clause.limit, levels=_PAYEE, where="in the total")
             _expect_money(ctx, clause.limit, "the total's cap or floor")

@@ -44,6 +44,8 @@ def _fold(ctx: CheckContext, expr: n.Expr) -> Value | None:
             symbol = ctx.symbols.get(name.text)
             if symbol is None or symbol.kind != "let" or not isinstance(symbol.node, n.LetDecl):
                 return None
+            if name.text in ctx.versions:
+                return None  # its value depends on the date it is used on
             return _fold(ctx, symbol.node.value)
         case n.Binary(op=op, left=left, right=right):
             a, b = _fold(ctx, left), _fold(ctx, right)

@@ -47,6 +47,9 @@ SymbolKind = Literal[
     "tiers",
     "rate_table",
     "component",
+    "draw",
+    "clawback",
+    "period",  # period_start, period_end, tenure_month
 ]
 
 #: How each kind of symbol is described in messages.
@@ -61,6 +64,9 @@ KIND_WORDS: dict[str, str] = {
     "tiers": "a tier table",
     "rate_table": "a rate table",
     "component": "a pay component",
+    "draw": "a draw",
+    "clawback": "a clawback",
+    "period": "a value of the pay period",
 }
 
 
@@ -111,6 +117,8 @@ class CheckContext:
     types: dict[int, Type] = field(default_factory=dict)
     #: Level of every checked expression node, by ``id(node)``.
     levels: dict[int, Level] = field(default_factory=dict)
+    #: Dated versions of a let, tier table or rate table: base name → version keys.
+    versions: dict[str, list[str]] = field(default_factory=dict)
     #: Expressions already reported for mixing per-line and per-payee values.
     mixed: set[int] = field(default_factory=set)
     #: Checked tier tables by name (only tables without errors).

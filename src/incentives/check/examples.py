@@ -10,6 +10,8 @@ total, or a per-payee value, each of a fitting type (E504).
 
 from __future__ import annotations
 
+from datetime import date
+
 from incentives.ast import nodes as n
 from incentives.check.context import CheckContext, Level
 from incentives.check.expressions import literal_type
@@ -47,6 +49,7 @@ def _field_type(ctx: CheckContext, name: str, kinds: tuple[str, ...]) -> Type | 
 def _check_example(ctx: CheckContext, decl: n.ExampleDecl) -> None:
     title = decl.title
     periods = [c for c in decl.clauses if isinstance(c, n.ExPeriod)]
+    in_range: tuple[date, date] | None = None
     if len(periods) != 1:
         ctx.error(
             "E501",
@@ -55,10 +58,17 @@ def _check_example(ctx: CheckContext, decl: n.ExampleDecl) -> None:
             hint='add `period "2026-03"`',
         )
     elif ctx.scheme is not None:
-        try:
-            ctx.scheme.parse(periods[0].label)
-        except ValueError as exc:
-            ctx.error("E502", str(exc), periods[0].span)
+        labels = [periods[0].label] + ([periods[0].last] if periods[0].last else [])
+        parsed = []
+        for label in labels:
+            try:
+                parsed.append(ctx.scheme.parse(label))
+            except ValueError as exc:
+                ctx.error("E502", str(exc), periods[0].span)
+        if len(parsed) == 2 and parsed[1].start < parsed[0].start:
+            ctx.error("E502", "the example's periods end before they start", periods[0].span)
+        if len(parsed) == len(labels):
+            in_range = (parsed[0].start, parsed[-1].end)
     payees: dict[str, n.ExPayee] = {}
     lines: dict[str, n.ExLine] = {}
     expects = 0
@@ -116,7 +126,9 @@ def _check_example(ctx: CheckContext, decl: n.ExampleDecl) -> None:
                 missing = [
                     s.name
                     for s in ctx.symbols.values()
-                    if s.kind == "column" and s.name not in given
+                    if s.kind == "column"
+                    and s.name not in given
+                    and not (isinstance(s.node, n.FieldDecl) and s.node.optional)
                 ]
                 if missing:
                     ctx.error(
@@ -126,13 +138,27 @@ def _check_example(ctx: CheckContext, decl: n.ExampleDecl) -> None:
                         clause.span,
                         hint="every example line carries every ledger column the plan declares",
                     )
-            case n.ExExpect(payee=payee, target=target, value=value):
+            case n.ExExpect(payee=payee, target=target, value=value, period=when):
                 expects += 1
                 _known_payee(ctx, payee, payees)
+                if when is not None and ctx.scheme is not None:
+                    try:
+                        chosen = ctx.scheme.parse(when)
+                    except ValueError as exc:
+                        ctx.error("E502", str(exc), clause.span)
+                    else:
+                        if in_range and not (in_range[0] <= chosen.start <= in_range[1]):
+                            ctx.error(
+                                "E502", f"{when} is not one of the example's periods", clause.span
+                            )
                 paid_in_any = _plan_has(ctx, n.FxDecl, n.FxPayout)
                 if target is None:
                     if not (paid_in_any and value.kind == "money"):
                         _fits(ctx, value, column_type_money(ctx), "the total")
+                    continue
+                if target.text in _derived_lines(ctx):
+                    if not (paid_in_any and value.kind == "money"):
+                        _fits(ctx, value, column_type_money(ctx), f"`{target.text}`")
                     continue
                 symbol = ctx.symbols.get(target.text)
                 if (
@@ -190,9 +216,23 @@ def _check_example(ctx: CheckContext, decl: n.ExampleDecl) -> None:
         )
 
 
+def _derived_lines(ctx: CheckContext) -> set[str]:
+    """Statement lines the plan adds besides its components (caps, holdbacks, draws)."""
+    names = {"total_cap", "total_floor", "total_horizon_cap"}
+    for decl in ctx.plan.declarations:
+        if isinstance(decl, n.DrawDecl):
+            names.add(f"{decl.name.text}_recovery")
+        elif isinstance(decl, n.ComponentDecl) and any(
+            isinstance(c, n.HoldClause) for c in decl.clauses
+        ):
+            names |= {f"{decl.name.text}_held", f"{decl.name.text}_released"}
+    return names
+
+
 def _plan_has(ctx: CheckContext, decl_type: type, clause_type: type) -> bool:
     return any(
-        isinstance(d, decl_type) and any(isinstance(c, clause_type) for c in getattr(d, "clauses", ()))
+        isinstance(d, decl_type)
+        and any(isinstance(c, clause_type) for c in getattr(d, "clauses", ()))
         for d in ctx.plan.declarations
     )
 

@@ -177,6 +177,24 @@ def _ref(ctx: CheckContext, expr: n.Ref, name: n.Name) -> tuple[Type, Level]:
             hint=f"apply it: `{name.text} on BASE` or `{name.text} at VALUE`",
         )
         return ctx.record(expr, ERROR, Level.CONST)
+    if symbol.kind in ("draw", "clawback"):
+        ctx.error(
+            "E207",
+            f"`{name.text}` is {KIND_WORDS[symbol.kind]}, settled after every component; "
+            "it cannot be used in an expression",
+            name.span,
+        )
+        return ctx.record(expr, ERROR, Level.PAYEE)
+    node = symbol.node
+    if isinstance(node, n.FieldDecl) and node.optional:
+        ctx.error(
+            "E447",
+            f"`{name.text}` is an optional column, which may be empty; it can only date "
+            "lines (`dated by`, `earn on`, `hold back … until`)",
+            name.span,
+            hint="declare it without `optional` to use its value",
+        )
+        return ctx.record(expr, ERROR, Level.LINE)
     assert symbol.type is not None and symbol.level is not None
     return ctx.record(expr, symbol.type, symbol.level)
 

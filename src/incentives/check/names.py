@@ -10,16 +10,23 @@ Standard roster fields have fixed types (E209 if declared otherwise).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from incentives.ast import nodes as n
 from incentives.ast.visitor import references
 from incentives.check.constants import const_value
 from incentives.check.context import CheckContext, Level, Symbol
 from incentives.check.expressions import infer
-from incentives.check.types import DATE, PERCENT, TEXT, Type, column_type, money
+from incentives.check.types import COUNT, DATE, PERCENT, TEXT, Type, column_type, money
 from incentives.values import ColumnType
 
-__all__ = ["BUILTIN_COLUMNS", "STANDARD_ROSTER_FIELDS", "declare_names", "report_unused"]
+__all__ = [
+    "BUILTIN_COLUMNS",
+    "STANDARD_ROSTER_FIELDS",
+    "declare_names",
+    "report_unused",
+    "version_key",
+]
 
 #: Columns every ledger line has (DESIGN §4), plus what crediting adds:
 #: ``payee`` is who the line is credited to, ``seller`` who the ledger names,
@@ -56,8 +63,17 @@ def _builtin_type(name: str, currency: str) -> Type:
     return known.get(name, money(currency))
 
 
+#: Per-payee values of the pay period itself.
+PERIOD_VALUES = ("period_start", "period_end", "tenure_month")
+
+
 def declare_names(ctx: CheckContext, reserved: frozenset[str]) -> None:
     """Declare built-ins and every name the plan defines."""
+    for value in PERIOD_VALUES:
+        kind_type = COUNT if value == "tenure_month" else DATE
+        ctx.declare(
+            Symbol(value, "period", ctx.plan.header.span, type=kind_type, level=Level.PAYEE)
+        )
     for builtin in BUILTIN_COLUMNS:
         ctx.declare(
             Symbol(
@@ -75,10 +91,23 @@ def declare_names(ctx: CheckContext, reserved: frozenset[str]) -> None:
                 for field in decl.fields:
                     _check_reserved(ctx, field.name, reserved, data_column=True)
                     _declare_field(ctx, decl.table, field)
+            case n.LetDecl(name=ident, start=start) if start is not None:
+                key = version_key(ident.text, start)
+                if ctx.declare(Symbol(key, "let", ident.span, decl, used=True)):
+                    ctx.resolvers[key] = _let_resolver(ctx, decl, key)
+                    ctx.versions.setdefault(ident.text, []).append(key)
+            case n.TiersDecl(name=ident, start=start) if start is not None:
+                key = version_key(ident.text, start)
+                if ctx.declare(Symbol(key, "tiers", ident.span, decl, used=True)):
+                    ctx.versions.setdefault(ident.text, []).append(key)
+            case n.RateTableDecl(name=ident, start=start) if start is not None:
+                key = version_key(ident.text, start)
+                if ctx.declare(Symbol(key, "rate_table", ident.span, decl, used=True)):
+                    ctx.versions.setdefault(ident.text, []).append(key)
             case n.LetDecl(name=ident):
                 _check_reserved(ctx, ident, reserved)
                 if ctx.declare(Symbol(ident.text, "let", ident.span, decl)):
-                    ctx.resolvers[ident.text] = _let_resolver(ctx, decl)
+                    ctx.resolvers[ident.text] = _let_resolver(ctx, decl, ident.text)
             case n.MeasureDecl(name=ident):
                 _check_reserved(ctx, ident, reserved)
                 ctx.declare(Symbol(ident.text, "measure", ident.span, decl))
@@ -93,6 +122,15 @@ def declare_names(ctx: CheckContext, reserved: frozenset[str]) -> None:
             case n.RateTableDecl(name=ident):
                 _check_reserved(ctx, ident, reserved)
                 ctx.declare(Symbol(ident.text, "rate_table", ident.span, decl))
+            case n.DrawDecl(name=ident) | n.ClawbackDecl(name=ident):
+                _check_reserved(ctx, ident, reserved)
+                kind: Literal["draw", "clawback"] = (
+                    "draw" if isinstance(decl, n.DrawDecl) else "clawback"
+                )
+                ctx.declare(
+                    Symbol(ident.text, kind, ident.span, decl, money(ctx.currency), Level.PAYEE,
+                           used=True)
+                )  # fmt: skip
             case n.ComponentDecl(name=ident):
                 _check_reserved(ctx, ident, reserved)
                 ctx.declare(
@@ -130,6 +168,13 @@ def _check_reserved(
 def _declare_field(ctx: CheckContext, table: str, field: n.FieldDecl) -> None:
     kind = ColumnType(field.type_name)
     type_ = column_type(kind, ctx.currency)
+    if field.optional and table != "ledger":
+        ctx.error(
+            "E447",
+            "only ledger columns can be optional",
+            field.span,
+            hint="metrics have defaults; roster fields may simply be left empty",
+        )
     if table == "roster":
         standard = STANDARD_ROSTER_FIELDS.get(field.name.text)
         if standard is not None and standard is not kind:
@@ -169,9 +214,14 @@ def _declare_field(ctx: CheckContext, table: str, field: n.FieldDecl) -> None:
     )
 
 
-def _let_resolver(ctx: CheckContext, decl: n.LetDecl) -> Callable[[], None]:
+def version_key(name: str, start: n.Literal) -> str:
+    """The symbol-table key of a dated version: ``rate@2026-07-01``."""
+    return f"{name}@{start.text}"
+
+
+def _let_resolver(ctx: CheckContext, decl: n.LetDecl, key: str) -> Callable[[], None]:
     def resolve() -> None:
-        symbol = ctx.symbols[decl.name.text]
+        symbol = ctx.symbols[key]
         type_, level = infer(ctx, decl.value)
         symbol.type, symbol.level = type_, level
         if level is Level.CONST:
@@ -183,8 +233,11 @@ def _let_resolver(ctx: CheckContext, decl: n.LetDecl) -> Callable[[], None]:
 
 def report_unused(ctx: CheckContext) -> None:
     """W110 for every declared name that nothing uses."""
+    tenure = ctx.symbols.get("tenure_month")
+    if tenure is not None and tenure.used and "start_date" in ctx.symbols:
+        ctx.symbols["start_date"].used = True  # tenure is counted from it
     for symbol in ctx.symbols.values():
-        if symbol.used or symbol.kind in ("builtin", "component"):
+        if symbol.used or symbol.kind in ("builtin", "period", "component", "draw", "clawback"):
             continue
         ctx.warning(
             "W110",

@@ -19,6 +19,7 @@ from incentives.check.measures import register_measures
 from incentives.check.names import declare_names, report_unused
 from incentives.check.quotas import check_quotas
 from incentives.check.rate_tables import register_rate_tables
+from incentives.check.stateful import check_stateful, check_versions
 from incentives.check.tiers import register_tiers
 
 __all__ = ["PASSES", "Pass"]
@@ -58,6 +59,11 @@ def _crediting(ctx: CheckContext, reserved: frozenset[str]) -> None:
     check_team_values(ctx)
 
 
+def _stateful(ctx: CheckContext, reserved: frozenset[str]) -> None:
+    check_versions(ctx)
+    check_stateful(ctx)
+
+
 def _examples(ctx: CheckContext, reserved: frozenset[str]) -> None:
     check_examples(ctx)
 
@@ -73,6 +79,7 @@ PASSES: tuple[Pass, ...] = (
     _quotas,
     _components,
     _crediting,
+    _stateful,
     _examples,
     _unused,
 )

@@ -20,6 +20,7 @@ from incentives.check.constants import const_value
 from incentives.check.context import CheckContext, Level
 from incentives.check.expressions import infer, require
 from incentives.check.measures import HORIZON_ORDER
+from incentives.diagnostics import Related
 from incentives.money import evaluation_context
 from incentives.periods import PeriodKind, nested_count
 
@@ -36,9 +37,24 @@ _PAYEE_LEVELS = (Level.CONST, Level.PAYEE, Level.TEAM)
 
 
 def check_quotas(ctx: CheckContext) -> None:
+    table_reads: list[tuple[PeriodKind, n.GoalClause]] = []
     for decl in ctx.plan.declarations:
         if isinstance(decl, n.QuotaDecl):
             _check_quota(ctx, decl)
+            for clause in decl.clauses:
+                if isinstance(clause, n.GoalClause) and clause.source is None and ctx.scheme:
+                    table_reads.append((goal_kind(clause, ctx.scheme.kind), clause))
+    for kind, clause in table_reads[1:]:
+        first_kind, first = table_reads[0]
+        if kind is not first_kind:
+            ctx.error(
+                "E427",
+                f"the quotas table holds goals of one period length; this quota reads it per "
+                f"{kind.noun}, another per {first_kind.noun}",
+                clause.span,
+                hint="read the table per the same period everywhere, and split it differently",
+                related=[Related(first.span, "reads the quotas table here")],
+            )
 
 
 def goal_kind(clause: n.GoalClause, period: PeriodKind) -> PeriodKind:

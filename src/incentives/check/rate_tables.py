@@ -16,6 +16,7 @@ from collections.abc import Callable
 from incentives.ast import nodes as n
 from incentives.check.context import CheckContext, Level
 from incentives.check.expressions import infer
+from incentives.check.names import version_key
 from incentives.check.types import ERROR, Type, comparable, unify
 from incentives.diagnostics import Related
 
@@ -25,14 +26,15 @@ __all__ = ["register_rate_tables"]
 def register_rate_tables(ctx: CheckContext) -> None:
     for decl in ctx.plan.declarations:
         if isinstance(decl, n.RateTableDecl):
-            symbol = ctx.symbols.get(decl.name.text)
+            key = version_key(decl.name.text, decl.start) if decl.start else decl.name.text
+            symbol = ctx.symbols.get(key)
             if symbol is not None and symbol.node is decl:
-                ctx.resolvers[decl.name.text] = _resolver(ctx, decl)
+                ctx.resolvers[key] = _resolver(ctx, decl, key)
 
 
-def _resolver(ctx: CheckContext, decl: n.RateTableDecl) -> Callable[[], None]:
+def _resolver(ctx: CheckContext, decl: n.RateTableDecl, key: str) -> Callable[[], None]:
     def resolve() -> None:
-        symbol = ctx.symbols[decl.name.text]
+        symbol = ctx.symbols[key]
         symbol.type, symbol.level = _check(ctx, decl), Level.LINE
         symbol.depends_on = tuple(k.text for k in decl.keys)
 

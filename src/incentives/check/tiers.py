@@ -26,6 +26,7 @@ from incentives.ast import nodes as n
 from incentives.check.constants import const_value
 from incentives.check.context import CheckContext, Level, TierInfo
 from incentives.check.expressions import infer
+from incentives.check.names import version_key
 from incentives.check.types import ERROR, Type, show, unify
 from incentives.diagnostics import Related
 
@@ -35,18 +36,19 @@ __all__ = ["register_tiers"]
 def register_tiers(ctx: CheckContext) -> None:
     for decl in ctx.plan.declarations:
         if isinstance(decl, n.TiersDecl):
-            symbol = ctx.symbols.get(decl.name.text)
+            key = version_key(decl.name.text, decl.start) if decl.start else decl.name.text
+            symbol = ctx.symbols.get(key)
             if symbol is not None and symbol.node is decl:
-                ctx.resolvers[decl.name.text] = _resolver(ctx, decl)
+                ctx.resolvers[key] = _resolver(ctx, decl, key)
 
 
-def _resolver(ctx: CheckContext, decl: n.TiersDecl) -> Callable[[], None]:
+def _resolver(ctx: CheckContext, decl: n.TiersDecl, key: str) -> Callable[[], None]:
     def resolve() -> None:
-        symbol = ctx.symbols[decl.name.text]
+        symbol = ctx.symbols[key]
         symbol.type, symbol.level = ERROR, Level.CONST
         info = _check(ctx, decl)
         if info is not None:
-            ctx.tier_info[decl.name.text] = info
+            ctx.tier_info[key] = info
 
     return resolve
 

@@ -98,6 +98,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 # The modules stay reachable as ``incentives.cli.run`` etc.; only their
 # commands are registered.
 
+
 def main() -> None:
     """The console entry point (``incentives``)."""
     cli.main(prog_name="incentives")

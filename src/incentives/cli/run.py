@@ -4,19 +4,22 @@ Loads the plan and the dataset, runs the periods from ``--period`` through
 ``--to`` and prints the statements as a table (people), JSON or CSV (tools).
 ``--trace`` adds each line's trace and the named values to the JSON.
 
-With ``--out DIR`` it also writes ``statements.json`` (complete, with
-traces), ``statements.csv`` and ``manifest.json`` into DIR: all three are
+With ``--out DIR`` it also writes an audit bundle into DIR
+(:mod:`incentives.report.bundle`): the plan file and the input files, exact
+bytes (with ``--no-copy``, only the inputs' SHA-256 in the manifest),
+``outputs/statements.json`` (complete, with traces),
+``outputs/statements.csv``, one HTML statement per payee and period under
+``outputs/statements/<period>/``, and ``manifest.json``. Every file is
 rendered in memory first, then written atomically with the manifest last
 (:mod:`incentives.report.files`), so a failed run leaves no partial file.
+``incentives audit DIR`` re-runs the bundle and compares.
 
 Exit: 0 on success; 1 if the plan has errors or a value cannot be computed;
-2 for a bad period, a missing file or directory, invalid data, or an output
-directory that cannot be written.
+2 for a bad period, a missing file or directory, invalid data, ``--no-copy``
+without ``--out``, or an output directory that cannot be written.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import click
 
@@ -24,18 +27,12 @@ from incentives.cli._common import emit, is_terminal, load
 from incentives.cli._console import print_tables, terminal_console
 from incentives.data import Dataset
 from incentives.errors import UsageError
-from incentives.pipeline import Plan
-from incentives.report.files import write_atomically
-from incentives.report.manifest import build_manifest, render_manifest
+from incentives.report.bundle import Bundle, write_bundle
 from incentives.report.statements_csv import render_csv
 from incentives.report.statements_json import render_run_json
 from incentives.report.statements_table import period_tables, render_table, rows_summary
-from incentives.results import RunResult
 
-__all__ = ["OUTPUT_FILES", "render_outputs", "run"]
-
-#: The files ``--out`` writes, in the order they are published.
-OUTPUT_FILES = ("statements.json", "statements.csv", "manifest.json")
+__all__ = ["bundle_summary", "run"]
 
 
 @click.command("run")
@@ -51,7 +48,12 @@ OUTPUT_FILES = ("statements.json", "statements.csv", "manifest.json")
     show_default=True,
     help="how to print the statements",
 )
-@click.option("--out", "out_dir", metavar="DIR", help="also write statements and a manifest here")
+@click.option(
+    "--out", "out_dir", metavar="DIR", help="also write an audit bundle (plan, inputs, outputs)"
+)
+@click.option(
+    "--no-copy", is_flag=True, help="with --out: record the inputs' SHA-256 instead of copies"
+)
 @click.option("--trace", is_flag=True, help="include traces and named values in JSON output")
 def run(
     plan_path: str,
@@ -60,21 +62,25 @@ def run(
     last: str | None,
     output_format: str,
     out_dir: str | None,
+    no_copy: bool,
     trace: bool,
 ) -> None:
     """Compute the statements of a plan for one or more periods."""
+    if no_copy and out_dir is None:
+        raise click.UsageError("--no-copy only applies to --out")
     plan = load(plan_path)
     periods = plan.periods(period, last)  # a bad period fails before any data is read
     dataset = Dataset.from_dir(data_dir)
     result = plan.run(dataset, period=periods[0], to=periods[-1])
     if out_dir is not None:
-        files = render_outputs(plan_path, plan, dataset, result)
         try:
-            write_atomically(out_dir, files)
+            bundle = write_bundle(
+                out_dir, plan, dataset, result, data_dir=data_dir, copy_inputs=not no_copy
+            )
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise UsageError(f"cannot write the outputs to `{out_dir}`: {reason}") from None
-        emit(f"wrote {', '.join(OUTPUT_FILES)} to {out_dir}\n", err=True)
+        emit(f"wrote {out_dir}: {bundle_summary(bundle)}\n", err=True)
     if output_format == "json":
         emit(render_run_json(result, trace=trace))
     elif output_format == "csv":
@@ -85,40 +91,22 @@ def run(
         emit(render_table(result))
 
 
-def render_outputs(
-    plan_path: str, plan: Plan, dataset: Dataset, result: RunResult
-) -> list[tuple[str, bytes]]:
-    """Every ``--out`` file as bytes, manifest last.
+def bundle_summary(bundle: Bundle) -> str:
+    """What a bundle holds, in one line.
 
-    Raises:
-        UsageError: if the plan file changed on disk while it was being run.
+    >>> for part in bundle_summary(Bundle((), "plan/t.plan", 2, True, 3, 5)).split(", "):
+    ...     print(part)
+    plan/t.plan
+    2 inputs copied
+    statements.json
+    statements.csv
+    3 HTML statements
+    manifest.json
     """
-    plan_bytes = _plan_bytes(plan_path, plan)
-    outputs = {
-        "statements.json": render_run_json(result, trace=True).encode("utf-8"),
-        "statements.csv": render_csv(result).encode("utf-8"),
-    }
-    manifest = build_manifest(
-        plan_file=plan_path,
-        plan_bytes=plan_bytes,
-        plan=plan.ir,
-        dataset=dataset,
-        result=result,
-        outputs=outputs,
-    )
-    return [*outputs.items(), ("manifest.json", render_manifest(manifest).encode("utf-8"))]
-
-
-def _plan_bytes(plan_path: str, plan: Plan) -> bytes:
-    # The manifest hashes the file's bytes (a BOM included), so read them
-    # again, and make sure they are still the text that was run.
-    try:
-        data = Path(plan_path).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{plan_path}: cannot read the plan ({exc.strerror})") from None
-    if data.decode("utf-8-sig", errors="replace") != plan.source.text:
-        raise UsageError(f"{plan_path}: the plan changed while it was being run")
-    return data
+    inputs = f"{bundle.inputs} input{'s' if bundle.inputs != 1 else ''}"
+    inputs += " copied" if bundle.copied else " hashed, not copied"
+    html = f"{bundle.statements} HTML statement{'s' if bundle.statements != 1 else ''}"
+    return f"{bundle.plan_copy}, {inputs}, statements.json, statements.csv, {html}, manifest.json"
 
 
 #: The subcommand (see ``incentives.cli.COMMANDS``).

@@ -34,7 +34,9 @@ from incentives.values import ColumnType, Value
 __all__ = [
     "Aggregate",
     "Arith",
+    "Attribution",
     "Band",
+    "Clawback",
     "Cmp",
     "Column",
     "Component",
@@ -42,6 +44,7 @@ __all__ = [
     "Const",
     "CreditRule",
     "Crediting",
+    "Draw",
     "Example",
     "Excess",
     "Expr",
@@ -49,6 +52,8 @@ __all__ = [
     "Fn",
     "Fx",
     "Gate",
+    "Hold",
+    "HorizonCap",
     "InSet",
     "Let",
     "Logic",
@@ -70,9 +75,11 @@ __all__ = [
     "Scope",
     "SplitMethod",
     "TeamValue",
+    "Termination",
     "TierApply",
     "TierTable",
     "Total",
+    "Versioned",
 ]
 
 # ---------------------------------------------------------------- expressions
@@ -250,6 +257,22 @@ class Rank:
 
 
 @dataclass(frozen=True, slots=True)
+class Versioned:
+    """A constant with dated versions: the value in force on the evaluation's date.
+
+    ``versions`` is ordered by date; the first has no date (in force before
+    the others). Payee-level expressions are dated by their period (its start,
+    or its end if the plan says ``versions at period end``); line-level ones by
+    the line's date.
+    """
+
+    name: str
+    versions: tuple[tuple[date | None, Value], ...]
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class TierApply:
     """A tier table applied to a base (``on``) or read at a value (``at``).
 
@@ -287,6 +310,7 @@ Expr = (
     | TierApply
     | TeamValue
     | Rank
+    | Versioned
 )
 
 # ------------------------------------------------------------------- tables
@@ -367,6 +391,9 @@ class Measure:
     #: A team measure reads the lines credited to the payees of this scope,
     #: each line once, instead of the payee's own lines.
     scope: Scope | None = None
+    #: The date column that puts a line in a period (None: the plan's
+    #: ``earn on`` column, or ``date``).
+    dated_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +431,42 @@ class Quota:
 
 
 @dataclass(frozen=True, slots=True)
+class Hold:
+    """``hold back SHARE …``: part of a component kept back until released."""
+
+    share: Decimal
+    release: Literal["periods", "date", "column"]
+    periods: int | None
+    day: date | None
+    column: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HorizonCap:
+    """``cap at LIMIT per HORIZON, excess forfeited|carried over``."""
+
+    limit: Expr
+    horizon: PeriodKind
+    carry: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """How a component's pay divides among ledger lines (for clawbacks, holdbacks).
+
+    ``lines``: the per-line payments of ``measure``; ``rate``: ``rate`` times
+    each line's part of the sum ``measure``; ``tiers``: each line's slice of
+    ``measure`` through ``tiers`` (lines fill the bands in date order).
+    """
+
+    kind: Literal["lines", "rate", "tiers"]
+    measure: str
+    rate: Expr | None
+    tiers: TierApply | None
+
+
+@dataclass(frozen=True, slots=True)
 class Gate:
     """``gate at T, nothing below``: pay nothing while ``base < threshold``."""
 
@@ -431,12 +494,54 @@ class Component:
     span: Span
     #: The plan text of the payment, for traces ("5% of sales").
     formula: str = ""
+    hold: Hold | None = None
+    true_up: PeriodKind | None = None
+    horizon_cap: HorizonCap | None = None
+    attribution: Attribution | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Total:
     cap: Expr | None
     floor: Expr | None
+    horizon_cap: HorizonCap | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Draw:
+    """A guarantee (pay at least ``amount``) or an advance (pay ``amount`` now).
+
+    A recovered shortfall is carried as a balance and repaid from later
+    earnings, at most ``limit`` a period; a forgiven one is not carried.
+    """
+
+    name: str
+    label: str
+    kind: Literal["guarantee", "advance"]
+    amount: Expr
+    recovered: bool
+    limit: Expr | None
+    when: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Clawback:
+    """Refund lines (``condition``) reverse what their original line earned."""
+
+    name: str
+    label: str
+    targets: tuple[str, ...]
+    condition: Expr
+    column: str
+    days: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Termination:
+    holdbacks: Literal["released", "forfeited"] | None
+    draws: Literal["forgiven", "recovered"] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,6 +566,8 @@ class Crediting:
     splits: bool
     overlays: frozenset[str]
     remainder: Literal["largest_remainder", "seller"]
+    #: The date column that puts a line in a period, if not ``date``.
+    earn_on: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -488,6 +595,8 @@ class Example:
 
     title: str
     period: str
+    #: The last period, for an example over several periods (None: one period).
+    last_period: str | None
     roster: tuple[dict[str, Value], ...]
     quotas: tuple[dict[str, Value], ...]
     metrics: tuple[dict[str, Value], ...]
@@ -495,8 +604,8 @@ class Example:
     splits: tuple[dict[str, Value], ...]
     fx: tuple[dict[str, Value], ...]
     #: (payee, name or None for the total, expected value, its currency if an
-    #: amount, span of the expectation)
-    expectations: tuple[tuple[str, str | None, Value, str | None, Span], ...]
+    #: amount, the period label (None: the last period), span of the expectation)
+    expectations: tuple[tuple[str, str | None, Value, str | None, str | None, Span], ...]
     span: Span
 
 
@@ -515,6 +624,8 @@ class Plan:
     rounding: Rounding | None
     source: SourceFile
     ledger_columns: tuple[tuple[str, ColumnType], ...]
+    #: Ledger columns declared ``optional``: their cells may be empty.
+    optional_columns: frozenset[str]
     roster_fields: tuple[tuple[str, ColumnType], ...]
     metrics: tuple[MetricSpec, ...]
     holidays: frozenset[date]
@@ -535,6 +646,26 @@ class Plan:
     #: Names computed in the second pass, after every payee's own values
     #: (they read team values or ranks, directly or through other names).
     team_names: frozenset[str] = frozenset()
+    #: The date from which the plan pays (required when it carries balances).
+    starts: date | None = None
+    #: Which date picks the version of a dated definition for a period.
+    versions_at: Literal["period_start", "period_end"] = "period_start"
+    #: Dated versions of tier tables and rate tables, by name, in date order.
+    tier_versions: dict[str, tuple[tuple[date, TierTable], ...]] = field(default_factory=dict)
+    rate_versions: dict[str, tuple[tuple[date, RateTable], ...]] = field(default_factory=dict)
+    draws: tuple[Draw, ...] = ()
+    clawbacks: tuple[Clawback, ...] = ()
+    termination: Termination = field(default_factory=lambda: Termination(None, None))
+
+    @property
+    def stateful(self) -> bool:
+        """Whether pay in one period depends on earlier periods (stage 4)."""
+        return bool(
+            self.draws
+            or self.clawbacks
+            or self.total.horizon_cap is not None
+            or any(c.hold or c.true_up or c.horizon_cap for c in self.components)
+        )
 
     @property
     def quota_goal_kind(self) -> PeriodKind | None:

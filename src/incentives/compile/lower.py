@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from incentives.ast import nodes as n
 from incentives.check import CheckedPlan, Level
@@ -27,6 +28,7 @@ from incentives.check.components import gate_base
 from incentives.check.constants import const_value
 from incentives.check.crediting import team_dependent
 from incentives.check.quotas import goal_kind
+from incentives.check.stateful import attribution_base
 from incentives.check.types import Type
 from incentives.compile import ir
 from incentives.errors import InternalError
@@ -118,7 +120,7 @@ class _Lowering:
         match symbol.kind:
             case "builtin" | "column":
                 return ir.Column(name.text, t, e.span)
-            case "roster":
+            case "roster" | "period":
                 return ir.Field(name.text, t, e.span)
             case "metric":
                 return ir.Metric(name.text, t, e.span)
@@ -126,6 +128,8 @@ class _Lowering:
                 return ir.RateLookup(name.text, t, e.span)
             case "let":
                 assert isinstance(symbol.node, n.LetDecl)
+                if name.text in self.ctx.versions:
+                    return self.versioned(name.text, t, e)
                 if symbol.level is Level.LINE:
                     # Line-level lets are inlined: stage 1 sees one expression.
                     return self.expr(symbol.node.value)
@@ -133,6 +137,26 @@ class _Lowering:
             case "measure" | "quota" | "component":
                 return ir.Ref(name.text, t, e.span)
         raise InternalError(f"`{name.text}` cannot be read as a value")  # pragma: no cover
+
+    def versioned(self, name: str, t: Type, e: n.Ref) -> ir.Versioned:
+        base = self.cp.symbols[name].node
+        assert isinstance(base, n.LetDecl)
+        versions: list[tuple[date | None, Value]] = [(None, self.constant_value(base.value))]
+        for key in self.ctx.versions[name]:
+            decl = self.cp.symbols[key].node
+            assert isinstance(decl, n.LetDecl) and decl.start is not None
+            day = decl.start.value
+            assert isinstance(day, date)
+            versions.append((day, self.constant_value(decl.value)))
+        ordered = sorted(versions[1:], key=lambda v: v[0] or date.min)
+        return ir.Versioned(name, (versions[0], *ordered), t, e.span)
+
+    def constant_value(self, e: n.Expr) -> Value:
+        with evaluation_context():
+            value = const_value(self.ctx, e)
+        if value is None:
+            raise InternalError("a constant the checker accepted did not fold")
+        return value
 
     @staticmethod
     def scope(scope: n.Scope) -> ir.Scope:
@@ -155,10 +179,13 @@ class _Lowering:
         horizon: PeriodKind | None = None
         default: Value | None = None
         scope: ir.Scope | None = None
+        dated_by: str | None = None
         for clause in decl.clauses:
             match clause:
                 case n.AcrossClause(scope=across):
                     scope = self.scope(across)
+                case n.DatedClause(column=column):
+                    dated_by = column.text
                 case n.WhereClause(condition=c):
                     where = self.expr(c)
                 case n.OverClause(horizon=h):
@@ -181,6 +208,7 @@ class _Lowering:
             symbol.type,
             decl.span,
             scope=scope,
+            dated_by=dated_by,
         )
 
     def quota(self, decl: n.QuotaDecl) -> ir.Quota:
@@ -293,6 +321,9 @@ class _Lowering:
         formula = ""
         pays: n.PaySpec | None = None
         gate_clause: n.GateClause | None = None
+        hold: ir.Hold | None = None
+        true_up: PeriodKind | None = None
+        horizon_cap: ir.HorizonCap | None = None
         for clause in decl.clauses:
             match clause:
                 case n.PaysClause(spec=spec):
@@ -314,6 +345,12 @@ class _Lowering:
                     targets = tuple(t.text for t in names)
                     factor = self.expr(f)
                     formula = self.formula(clause)
+                case n.HoldClause():
+                    hold = self.hold(clause)
+                case n.TrueUpClause(horizon=horizon):
+                    true_up = PeriodKind(horizon)
+                case n.HorizonCapClause():
+                    horizon_cap = self.horizon_cap(clause)
         match pays:
             case n.PayAmount(amount=expr):
                 amount, gate = self.gated(expr, gate_clause)
@@ -360,7 +397,104 @@ class _Lowering:
             money,
             decl.span,
             formula,
+            hold=hold,
+            true_up=true_up,
+            horizon_cap=horizon_cap,
+            attribution=self.attribution(decl, amount, lines),
         )
+
+    def hold(self, clause: n.HoldClause) -> ir.Hold:
+        day = clause.day.value if clause.day is not None else None
+        assert day is None or isinstance(day, date)
+        return ir.Hold(
+            self.constant(clause.share),
+            clause.release,
+            clause.periods,
+            day,
+            clause.column.text if clause.column is not None else None,
+        )
+
+    def horizon_cap(self, clause: n.HorizonCapClause) -> ir.HorizonCap:
+        return ir.HorizonCap(
+            self.expr(clause.limit), PeriodKind(clause.horizon), clause.carry, clause.span
+        )
+
+    def attribution(
+        self, decl: n.ComponentDecl, amount: ir.Expr | None, lines: str | None
+    ) -> ir.Attribution | None:
+        kind = attribution_base(self.ctx, decl)
+        if kind == "lines" and lines is not None:
+            return ir.Attribution("lines", lines, None, None)
+        if kind == "tiers" and isinstance(amount, ir.TierApply) and amount.start is None:
+            assert isinstance(amount.base, ir.Ref)
+            return ir.Attribution("tiers", amount.base.name, None, amount)
+        if kind == "rate" and isinstance(amount, ir.Arith) and amount.op == "*":
+            for base, rate in ((amount.right, amount.left), (amount.left, amount.right)):
+                if isinstance(base, ir.Ref) and base.type.is_money and not rate.type.is_money:
+                    return ir.Attribution("rate", base.name, rate, None)
+        return None
+
+    def draws(self) -> tuple[ir.Draw, ...]:
+        found = []
+        for decl in self.cp.ast.declarations:
+            if not isinstance(decl, n.DrawDecl):
+                continue
+            amount = next(c for c in decl.clauses if isinstance(c, n.DrawAmount))
+            shortfall = next(c for c in decl.clauses if isinstance(c, n.DrawShortfall))
+            when = next((c for c in decl.clauses if isinstance(c, n.WhenClause)), None)
+            found.append(
+                ir.Draw(
+                    decl.name.text,
+                    decl.label or decl.name.text,
+                    amount.kind,
+                    self.expr(amount.amount),
+                    shortfall.recovered,
+                    self.expr(shortfall.limit) if shortfall.limit is not None else None,
+                    self.expr(when.condition) if when is not None else None,
+                    decl.span,
+                )
+            )
+        return tuple(found)
+
+    def clawbacks(self) -> tuple[ir.Clawback, ...]:
+        found = []
+        for decl in self.cp.ast.declarations:
+            if not isinstance(decl, n.ClawbackDecl):
+                continue
+            parts = {type(c): c for c in decl.clauses}
+            reverses = parts[n.ClawbackReverses]
+            lines = parts[n.ClawbackLines]
+            matched = parts[n.ClawbackMatched]
+            window = parts[n.ClawbackWindow]
+            assert isinstance(reverses, n.ClawbackReverses)
+            assert isinstance(lines, n.ClawbackLines)
+            assert isinstance(matched, n.ClawbackMatched)
+            assert isinstance(window, n.ClawbackWindow)
+            found.append(
+                ir.Clawback(
+                    decl.name.text,
+                    decl.label or decl.name.text,
+                    tuple(t.text for t in reverses.targets),
+                    self.expr(lines.condition),
+                    matched.column.text,
+                    window.days,
+                    decl.span,
+                )
+            )
+        return tuple(found)
+
+    def termination(self) -> ir.Termination:
+        holdbacks: str | None = None
+        draws: str | None = None
+        for decl in self.cp.ast.declarations:
+            if isinstance(decl, n.TerminationDecl):
+                for clause in decl.clauses:
+                    what, _, how = clause.rule.partition("_")
+                    if what == "holdbacks":
+                        holdbacks = how
+                    else:
+                        draws = how
+        return ir.Termination(holdbacks, draws)  # type: ignore[arg-type]
 
     def gated(self, expr: n.Expr, gate: n.GateClause | None) -> tuple[ir.Expr, ir.Gate | None]:
         if gate is None:
@@ -398,6 +532,7 @@ class _Lowering:
         splits = False
         overlays: set[str] = set()
         remainder: str = "largest_remainder"
+        earn_on: str | None = None
         for decl in self.cp.ast.declarations:
             if not isinstance(decl, n.CreditingDecl):
                 continue
@@ -413,10 +548,18 @@ class _Lowering:
                         overlays.update(types)
                     case n.RemainderClause(rule=rule):
                         remainder = rule
+                    case n.EarnOn(column=column):
+                        earn_on = column.text
         rules.sort(key=lambda r: (r.start is not None, r.start or date.min))
         if not rules or rules[0].start is not None:
             rules.insert(0, ir.CreditRule("payee", None))
-        return ir.Crediting(tuple(rules), splits, frozenset(overlays), remainder)  # type: ignore[arg-type]
+        return ir.Crediting(
+            tuple(rules),
+            splits,
+            frozenset(overlays),
+            remainder,  # type: ignore[arg-type]
+            earn_on,
+        )
 
     def fx(self) -> ir.Fx | None:
         for decl in self.cp.ast.declarations:
@@ -437,29 +580,34 @@ class _Lowering:
 
     def total(self) -> ir.Total:
         cap = floor = None
+        horizon_cap: ir.HorizonCap | None = None
         for decl in self.cp.ast.declarations:
             if isinstance(decl, n.TotalDecl):
                 for clause in decl.clauses:
-                    if isinstance(clause, n.CapClause):
+                    if isinstance(clause, n.HorizonCapClause):
+                        horizon_cap = self.horizon_cap(clause)
+                    elif isinstance(clause, n.CapClause):
                         cap = self.expr(clause.limit)
                     else:
                         floor = self.expr(clause.limit)
-        return ir.Total(cap, floor)
+        return ir.Total(cap, floor, horizon_cap)
 
     # -------------------------------------------------------------- examples
     def example(self, decl: n.ExampleDecl, fields: dict[str, ColumnType]) -> ir.Example:
         period = ""
+        last_period: str | None = None
         roster: list[dict[str, Value]] = []
         quotas: list[dict[str, Value]] = []
         metrics: list[dict[str, Value]] = []
         ledger: list[dict[str, Value]] = []
         splits: list[dict[str, Value]] = []
         fx: list[dict[str, Value]] = []
-        expect: list[tuple[str, str | None, Value, str | None, Span]] = []
+        expect: list[tuple[str, str | None, Value, str | None, str | None, Span]] = []
         for clause in decl.clauses:
             match clause:
-                case n.ExPeriod(label=label):
+                case n.ExPeriod(label=label, last=last):
                     period = label
+                    last_period = last
             # period first: metrics rows need it
         for clause in decl.clauses:
             match clause:
@@ -508,19 +656,12 @@ class _Lowering:
                     )
                 case n.ExExchange(day=day, source=source, target=target, rate=rate):
                     fx.append({"date": day.value, "from": source, "to": target, "rate": rate.value})
-                case n.ExExpect(payee=p, target=target, value=value):
-                    expect.append(
-                        (
-                            p.text,
-                            target.text if target else None,
-                            value.value,
-                            value.currency,
-                            clause.span,
-                        )
-                    )
+                case n.ExExpect(payee=p, target=target, value=value, period=when):
+                    what = target.text if target else None
+                    expect.append((p.text, what, value.value, value.currency, when, clause.span))
         return ir.Example(
-            decl.title, period, tuple(roster), tuple(quotas), tuple(metrics), tuple(ledger),
-            tuple(splits), tuple(fx), tuple(expect), decl.span,
+            decl.title, period, last_period, tuple(roster), tuple(quotas), tuple(metrics),
+            tuple(ledger), tuple(splits), tuple(fx), tuple(expect), decl.span,
         )  # fmt: skip
 
     @staticmethod
@@ -546,9 +687,12 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
     tiers: dict[str, ir.TierTable] = {}
     rate_tables: dict[str, ir.RateTable] = {}
     ledger_columns: list[tuple[str, ColumnType]] = []
+    optional_columns: set[str] = set()
     roster_fields: list[tuple[str, ColumnType]] = []
     metrics: list[ir.MetricSpec] = []
     holidays: set[date] = set()
+    tier_versions: dict[str, list[tuple[date, ir.TierTable]]] = {}
+    rate_versions: dict[str, list[tuple[date, ir.RateTable]]] = {}
     field_types: dict[str, ColumnType] = {}
     for decl in ast.declarations:
         if isinstance(decl, n.FieldsDecl):
@@ -557,6 +701,8 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
                 field_types[f.name.text] = kind
                 if decl.table == "ledger":
                     ledger_columns.append((f.name.text, kind))
+                    if f.optional:
+                        optional_columns.add(f.name.text)
                 elif decl.table == "roster":
                     roster_fields.append((f.name.text, kind))
                 else:
@@ -569,6 +715,16 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
         match decl:
             case n.HolidaysDecl(days=days):
                 holidays.update(d.value for d in days if isinstance(d.value, date))
+            case n.LetDecl(start=start) if start is not None:
+                pass  # a dated version: lowered where the constant is used
+            case n.TiersDecl(start=start) if start is not None:
+                day = start.value
+                assert isinstance(day, date)
+                tier_versions.setdefault(decl.name.text, []).append((day, low.tiers(decl)))
+            case n.RateTableDecl(start=start) if start is not None:
+                day = start.value
+                assert isinstance(day, date)
+                rate_versions.setdefault(decl.name.text, []).append((day, low.rate_table(decl)))
             case n.LetDecl(name=name, value=value):
                 symbol = checked.symbols[name.text]
                 if symbol.level in (Level.PAYEE, Level.TEAM):
@@ -612,6 +768,7 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
         rounding=rounding,
         source=checked.source,
         ledger_columns=tuple(ledger_columns),
+        optional_columns=frozenset(optional_columns),
         roster_fields=tuple(roster_fields),
         metrics=tuple(metrics),
         holidays=frozenset(holidays),
@@ -627,4 +784,27 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
         crediting=low.crediting(),
         fx=low.fx(),
         team_names=frozenset(team_dependent(checked.context)),
+        starts=_header_date(ast),
+        versions_at=_versions_at(ast),
+        tier_versions={k: tuple(sorted(v, key=lambda x: x[0])) for k, v in tier_versions.items()},
+        rate_versions={k: tuple(sorted(v, key=lambda x: x[0])) for k, v in rate_versions.items()},
+        draws=low.draws(),
+        clawbacks=low.clawbacks(),
+        termination=low.termination(),
     )
+
+
+def _header_date(ast: n.PlanFile) -> date | None:
+    for clause in ast.header.clauses:
+        if isinstance(clause, n.StartsClause):
+            day = clause.day.value
+            assert isinstance(day, date)
+            return day
+    return None
+
+
+def _versions_at(ast: n.PlanFile) -> Literal["period_start", "period_end"]:
+    for clause in ast.header.clauses:
+        if isinstance(clause, n.VersionsClause):
+            return clause.point
+    return "period_start"

@@ -100,6 +100,8 @@ class DataRequirements:
     splits: bool = False
     #: Credit types the plan pays on top of the 100% of a split.
     overlays: frozenset[str] = frozenset()
+    #: Declared ledger columns whose cells may be empty.
+    optional_columns: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not is_currency(self.currency):

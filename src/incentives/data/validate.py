@@ -147,15 +147,28 @@ class _Checker:
                 self.report(code, row.number, column, message, hint)
             return None
 
-    def typed(self, row: RawRow, types: Mapping[str, ColumnType]) -> dict[str, Value] | None:
-        """The plan-declared cells of a row, typed; None if any is bad."""
+    def typed(
+        self,
+        row: RawRow,
+        types: Mapping[str, ColumnType],
+        optional: frozenset[str] = frozenset(),
+    ) -> dict[str, Value] | None:
+        """The plan-declared cells of a row, typed; None if any is bad.
+
+        An empty cell of an ``optional`` column is left out of the result.
+        """
         values: dict[str, Value] = {}
+        bad = False
         for column in sorted(types):
+            text = self.cell(row, column)
+            if column in optional and text == "":
+                continue
             try:
-                values[column] = parse_cell(self.cell(row, column), types[column])
+                values[column] = parse_cell(text, types[column])
             except CellError as exc:
+                bad = True
                 self.report(_report.BAD_CELL, row.number, column, exc.message, exc.hint)
-        return values if len(values) == len(types) else None
+        return None if bad else values
 
     def unique(
         self, seen: dict[Any, int], key: object, row: RawRow, column: str, what: str
@@ -229,7 +242,7 @@ def check_ledger(
         checker.known_payee(roster, row, "payee")
         if not req.fx:
             checker.plan_currency(req.currency, row, "the line")
-        values = checker.typed(row, declared)
+        values = checker.typed(row, declared, req.optional_columns)
         data: dict[str, Any] = {c: checker.cell(row, c) for c in LEDGER_COLUMNS}
         data |= {"values": values or {}, "ref": checker.ref(row)}
         line = checker.model(LedgerLine, row, data, {})

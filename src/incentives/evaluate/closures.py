@@ -12,8 +12,9 @@ be called inside :func:`incentives.money.evaluation_context`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from incentives.compile import ir
 from incentives.errors import InternalError
@@ -21,7 +22,9 @@ from incentives.evaluate import tiers
 from incentives.operations import binary, call, compare, negate, round_value
 from incentives.values import Value
 
-__all__ = ["Closure", "Env", "compile_expr"]
+__all__ = ["Closure", "Env", "compile_expr", "in_force"]
+
+_T = TypeVar("_T")
 
 
 class Env(Protocol):
@@ -43,6 +46,9 @@ class Env(Protocol):
         """Tell the tracer about a tier breakdown or a rate-table hit."""
 
     def team_value(self, node: ir.TeamValue) -> Value: ...
+
+    def as_of(self) -> date:
+        """The date that picks the version of a dated definition."""
 
     def rank(self, node: ir.Rank) -> Value: ...
 
@@ -108,6 +114,19 @@ def compile_expr(expr: ir.Expr) -> Closure:
             return excess
         case ir.TierApply():
             return _tier_closure(expr)
+        case ir.Versioned(name=name, versions=versions):
+
+            def versioned(env: Env) -> Value:
+                day = env.as_of()
+                chosen = versions[0]
+                for version in versions[1:]:
+                    if version[0] is not None and version[0] <= day:
+                        chosen = version
+                if chosen[0] is not None:
+                    env.note("version", name, chosen[0])
+                return chosen[1]
+
+            return versioned
         case ir.TeamValue():
             team_value = expr
             return lambda env: env.team_value(team_value)
@@ -135,3 +154,12 @@ def _tier_closure(expr: ir.TierApply) -> Closure:
         return result.value
 
     return apply
+
+
+def in_force(base: _T, versions: tuple[tuple[date, _T], ...], day: date) -> tuple[_T, date | None]:
+    """The version of a dated definition in force on ``day``, and its date."""
+    chosen, since = base, None
+    for start, version in versions:
+        if start <= day:
+            chosen, since = version, start
+    return chosen, since

@@ -25,7 +25,7 @@ from incentives.compile import ir
 from incentives.data import LedgerLine
 from incentives.diagnostics import Diagnostic, Related
 from incentives.errors import InternalError
-from incentives.evaluate.closures import Closure, compile_expr
+from incentives.evaluate.closures import Closure, compile_expr, in_force
 from incentives.evaluate.crediting import Credit
 from incentives.evaluate.tiers import NoBandError
 from incentives.evaluate.trace import show_rate
@@ -96,23 +96,39 @@ class LineEnv:
                 return line.currency
         return line.values[name]
 
+    def as_of(self) -> date:
+        assert self.credit is not None
+        return self.credit.line.date
+
     def rate(self, table_name: str) -> Decimal:
-        table = self.plan.rate_tables[table_name]
+        table, since = in_force(
+            self.plan.rate_tables[table_name],
+            self.plan.rate_versions.get(table_name, ()),
+            self.as_of(),
+        )
         key = tuple(self.column(k) for k in table.keys)
         row = _match(table, key)
         if self.tracing:
             cells = ", ".join(f"{k} {v!s}" for k, v in zip(table.keys, key, strict=True))
             where = "otherwise" if row is table.otherwise else f"row at line {row.span.line}"
+            if since is not None:
+                where += f", the version from {since.isoformat()}"
             self.hits.append(
                 f"{table.name} ({cells}): {show_rate(row.value, table.type)} ({where})"
             )
         return row.value
 
     def tiers(self, name: str) -> ir.TierTable:
-        return self.plan.tiers[name]
+        table, since = in_force(
+            self.plan.tiers[name], self.plan.tier_versions.get(name, ()), self.as_of()
+        )
+        if since is not None and self.tracing:
+            self.hits.append(f"{name}: the version from {since.isoformat()}")
+        return table
 
     def note(self, kind: str, node: object, payload: object) -> None:
-        return None
+        if kind == "version" and self.tracing and isinstance(payload, date):
+            self.hits.append(f"{node}: the version from {payload.isoformat()}")
 
     def field(self, name: str) -> Value:
         raise InternalError(f"line-level expression read roster field {name}")
@@ -147,9 +163,17 @@ class PayeeLines:
     dates: list[date]
 
     @classmethod
-    def of(cls, credits: Sequence[Credit]) -> PayeeLines:
-        ordered = sorted(credits, key=lambda c: (c.line.date, c.line.txn_id, c.credit_type))
-        return cls(ordered, [c.line.date for c in ordered])
+    def of(
+        cls, credits: Sequence[Credit], day: Callable[[Credit], date | None] | None = None
+    ) -> PayeeLines:
+        """Credits ordered by the date ``day`` gives them (the line's date by default).
+
+        A credit ``day`` gives no date (an empty earning date) is left out.
+        """
+        when = day or (lambda c: c.line.date)
+        dated = [(d, c) for c in credits if (d := when(c)) is not None]
+        dated.sort(key=lambda x: (x[0], x[1].line.txn_id, x[1].credit_type))
+        return cls([c for _, c in dated], [d for d, _ in dated])
 
     def window(self, start: date, end: date) -> list[Credit]:
         return self.lines[bisect_left(self.dates, start) : bisect_right(self.dates, end)]
@@ -164,17 +188,18 @@ class _Compiled:
 
 def compute_measures(
     plan: ir.Plan,
-    payee_lines: PayeeLines,
+    payee_lines: PayeeLines | Callable[[str | None], PayeeLines],
     period: Period,
     tracing: bool,
     problems: list[Diagnostic],
     compiled: list[_Compiled] | None = None,
-    team_lines: Callable[[ir.Scope], PayeeLines] | None = None,
+    team_lines: Callable[[ir.Scope, str | None], PayeeLines] | None = None,
 ) -> dict[str, MeasureValue]:
     """Every measure of ``plan`` for one payee and period.
 
-    ``team_lines`` gives the combined lines of a scope's payees for team
-    measures (``across …``); each line appears once.
+    ``payee_lines`` gives the payee's credits ordered by a date column (None:
+    the plan's earning date); ``team_lines`` the combined lines of a scope's
+    payees for team measures (``across …``), each line once.
     """
     measures = compiled if compiled is not None else compile_measures(plan)
     env = LineEnv(plan, tracing)
@@ -182,10 +207,13 @@ def compute_measures(
     for item in measures:
         m = item.measure
         start = calendar_period(m.horizon, period.end).start if m.horizon else period.start
-        source = payee_lines
         if m.scope is not None:
             assert team_lines is not None
-            source = team_lines(m.scope)
+            source = team_lines(m.scope, m.dated_by)
+        elif isinstance(payee_lines, PayeeLines):
+            source = payee_lines
+        else:
+            source = payee_lines(m.dated_by)
         lines = source.window(start, period.end)
         try:
             results[m.name] = _aggregate(item, lines, env)

@@ -22,18 +22,21 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from incentives._version import __version__
 from incentives.compile import ir
-from incentives.data import DataRequirements, Dataset, Payee, ValidatedData
+from incentives.data import DataRequirements, Dataset, LedgerLine, Payee, ValidatedData
 from incentives.diagnostics import Diagnostic, sort_diagnostics
-from incentives.errors import EvaluationError
+from incentives.errors import DataError, EvaluationError, UsageError
+from incentives.evaluate.balances import Carry, SettleInput, settle
+from incentives.evaluate.closures import compile_expr
 from incentives.evaluate.crediting import Credit, credit_lines, fx_rate
-from incentives.evaluate.measures import PayeeLines, compile_measures, compute_measures
+from incentives.evaluate.measures import LineEnv, PayeeLines, compile_measures, compute_measures
 from incentives.evaluate.statement import CompiledPlan, PayeeEnv, PayeeRun
 from incentives.evaluate.teams import Hierarchy, TeamView, team_lines
+from incentives.evaluate.tiers import NoBandError
 from incentives.evaluate.trace import describe
 from incentives.money import evaluation_context, format_decimal, minor_unit, quantize
 from incentives.periods import Period, PeriodKind, PeriodScheme
@@ -46,10 +49,13 @@ from incentives.results.models import (
     RunResult,
     Statement,
 )
+from incentives.results.state import StateSnapshot
 from incentives.source import Span
 
 __all__ = [
+    "EXCLUDED_BEFORE_START",
     "EXCLUDED_INACTIVE",
+    "EXCLUDED_NOT_EARNED",
     "EXCLUDED_OTHER_PLAN",
     "EXCLUDED_OUTSIDE",
     "evaluate",
@@ -57,6 +63,8 @@ __all__ = [
 ]
 
 EXCLUDED_OUTSIDE = "dated outside the periods of this run"
+EXCLUDED_BEFORE_START = "dated before the plan starts"
+EXCLUDED_NOT_EARNED = "not earned yet: its earning date is empty"
 EXCLUDED_OTHER_PLAN = "the payee is on another plan"
 EXCLUDED_INACTIVE = "the payee was not active on the line's date"
 
@@ -82,6 +90,7 @@ def requirements(plan: ir.Plan) -> DataRequirements:
         payout_conversion=plan.fx is not None and plan.fx.payout,
         splits=plan.crediting.splits,
         overlays=plan.crediting.overlays,
+        optional_columns=plan.optional_columns,
     )
 
 
@@ -105,110 +114,322 @@ def evaluate(
     plan: ir.Plan,
     dataset: Dataset | ValidatedData,
     periods: Sequence[Period],
+    *,
+    opening: StateSnapshot | None = None,
 ) -> RunResult:
     """Statements for every active payee on the plan in each of ``periods``.
+
+    A plan that carries balances is evaluated from the period it ``starts`` in
+    (or from ``opening``, the closing state of an earlier run that ended just
+    before ``periods``), and only ``periods`` are reported.
 
     Raises:
         DataError: if the data does not satisfy the plan (nothing is computed).
         EvaluationError: with every problem met while computing.
+        UsageError: for periods before the plan starts, or an opening state
+            that does not lead into ``periods``.
     """
     data = dataset.validate(requirements(plan)) if isinstance(dataset, Dataset) else dataset
     with evaluation_context():
-        return _evaluate(plan, data, list(periods))
+        return _Run(plan, data, list(periods), opening).result()
 
 
-def _evaluate(plan: ir.Plan, data: ValidatedData, periods: list[Period]) -> RunResult:
-    credits = credit_lines(plan, data)
-    labels = {p.label for p in periods}
-    rows = _account(plan, data, credits, labels)
-    # Credits dated while their payee was active, by payee (any plan: team
-    # measures read the lines of every payee in their scope).
-    by_payee: dict[str, list[Credit]] = defaultdict(list)
-    for credit in credits:
-        if _active_on(data.roster[credit.payee], credit.line.date):
-            by_payee[credit.payee].append(credit)
-    hierarchy = Hierarchy(data.roster)
-    compiled = CompiledPlan(plan)
-    measures = compile_measures(plan)
-    first = [n for n in plan.order if n not in plan.team_names]
-    second = [n for n in plan.order if n in plan.team_names]
-    problems: list[Diagnostic] = []
-    statements: list[Statement] = []
-    boards: list[Leaderboard] = []
-    team_cache: dict[tuple[str, ir.Scope], PayeeLines] = {}
-    for period in periods:
+class _Run:
+    """One evaluation: crediting, then each period's stages in order."""
+
+    def __init__(
+        self,
+        plan: ir.Plan,
+        data: ValidatedData,
+        periods: list[Period],
+        opening: StateSnapshot | None,
+    ) -> None:
+        self.plan = plan
+        self.data = data
+        self.periods = periods
+        self.opening = opening
+        self.problems: list[Diagnostic] = []
+        self.compiled = CompiledPlan(plan)
+        self.measures = compile_measures(plan)
+        self.hierarchy = Hierarchy(data.roster)
+        self.ledger = {line.txn_id: line for line in data.ledger}
+
+    # ------------------------------------------------------------ set-up
+    def evaluated_periods(self) -> list[Period]:
+        plan, first = self.plan, self.periods[0]
+        if plan.starts is not None and first.end < plan.starts:
+            raise UsageError(
+                f"{first.label} ends before the plan starts ({plan.starts.isoformat()})"
+            )
+        if not plan.stateful:
+            return self.periods
+        if self.opening is not None:
+            if self.opening.plan != plan.name:
+                raise UsageError(
+                    f"the opening state is of the plan “{self.opening.plan}”, not “{plan.name}”"
+                )
+            before = plan.scheme.period_of(first.start - timedelta(days=1)).label
+            if self.opening.after != before:
+                raise UsageError(
+                    f"the opening state is as of {self.opening.after}; a run from "
+                    f"{first.label} needs the state as of {before}"
+                )
+            return self.periods
+        assert plan.starts is not None
+        return plan.scheme.span(plan.scheme.period_of(plan.starts), self.periods[-1])
+
+    def earn_date(self, credit: Credit, column: str | None) -> date | None:
+        name = column or self.plan.crediting.earn_on
+        if name is None or name == "date":
+            return credit.line.date
+        value = credit.line.values.get(name)
+        return value if isinstance(value, date) else None
+
+    def split_refunds(
+        self, credits: list[Credit]
+    ) -> tuple[list[Credit], dict[tuple[str, str, str], list[Credit]]]:
+        """Credits that count in measures, and refund lines by (payee, period, clawback)."""
+        if not self.plan.clawbacks:
+            return credits, {}
+        env = LineEnv(self.plan, False)
+        conditions = [(k, compile_expr(k.condition)) for k in self.plan.clawbacks]
+        kept: list[Credit] = []
+        refunds: dict[tuple[str, str, str], list[Credit]] = defaultdict(list)
+        problems: list[Diagnostic] = []
+        for credit in credits:
+            env.credit = credit
+            match = next((k for k, test in conditions if test(env)), None)
+            if match is None:
+                kept.append(credit)
+                continue
+            original = credit.line.values.get(match.column)
+            if not isinstance(original, str) or original not in self.ledger:
+                problems.append(
+                    Diagnostic(
+                        "D618",
+                        f"refund line `{credit.line.txn_id}` names `{original or ''}` in "
+                        f"`{match.column}`, which is not a ledger line",
+                        Span(
+                            credit.line.ref.source, credit.line.ref.row, 0, credit.line.ref.row, 1
+                        ),
+                        hint="a refund names the txn_id of the line it refunds",
+                    )
+                )
+                continue
+            day = self.earn_date(credit, None) or credit.line.date
+            label = self.plan.scheme.period_of(day).label
+            refunds[(credit.payee, label, match.name)].append(credit)
+        if problems:
+            found = sort_diagnostics(problems)
+            raise DataError(f"{len(found)} problem(s) with refund lines", found)
+        return kept, refunds
+
+    # --------------------------------------------------------------- run
+    def result(self) -> RunResult:
+        plan, data = self.plan, self.data
+        evaluated = self.evaluated_periods()
+        credits = [c for c in credit_lines(plan, data) if self._counts(c)]
+        rows = _account(plan, data, credits, {p.label for p in self.periods}, self)
+        credits, refunds = self.split_refunds(credits)
+        by_payee: dict[str, list[Credit]] = defaultdict(list)
+        for credit in credits:
+            if _active_on(data.roster[credit.payee], credit.line.date):
+                by_payee[credit.payee].append(credit)
+        carries = {
+            pid: Carry.of(state)
+            for pid, state in (self.opening.payees.items() if self.opening else ())
+        }
+        reported = {p.label for p in self.periods}
+        statements: list[Statement] = []
+        boards: list[Leaderboard] = []
+        lines_cache: dict[tuple[str, str | None], PayeeLines] = {}
+        team_cache: dict[tuple[str, ir.Scope, str | None], PayeeLines] = {}
+        windows = [k.days for k in plan.clawbacks] or [0]
+        for period in evaluated:
+            runs = self._first_pass(period, by_payee, lines_cache, team_cache)
+            if plan.team_names:
+                view = TeamView(
+                    plan,
+                    {pid: data.roster[pid] for pid, s in runs.items() if not s.failed},
+                    {pid: s.env.values for pid, s in runs.items() if not s.failed},
+                    self.hierarchy,
+                )
+                for state in runs.values():
+                    state.env.team = view
+                    state.run([n for n in plan.order if n in plan.team_names], self.problems)
+                if period.label in reported:
+                    boards += _leaderboards(plan, period, view, data)
+            for state in runs.values():
+                statement = state.finish(self.problems)
+                if statement is None:
+                    continue
+                if plan.stateful:
+                    statement = self._settle(
+                        state, statement, period, refunds, carries, max(windows)
+                    )
+                    if statement is None:
+                        continue
+                if period.label in reported:
+                    statements.append(
+                        _payout(plan, data, statement, state.env.payee, self.problems)
+                    )
+        if self.problems:
+            found = sort_diagnostics(self.problems)
+            raise EvaluationError(
+                f"{len(found)} problem{'s' if len(found) != 1 else ''} while computing pay", found
+            )
+        statements.sort(key=lambda s: (s.start, s.payee))
+        closing = None
+        if plan.stateful:
+            closing = StateSnapshot(
+                plan=plan.name,
+                after=self.periods[-1].label,
+                payees={pid: carries[pid].freeze() for pid in sorted(carries)},
+            )
+        return RunResult(
+            plan=PlanInfo(name=plan.name, version=plan.version, sha256=plan.source.sha256),
+            engine=f"incentives {__version__}",
+            periods=[p.label for p in self.periods],
+            statements=statements,
+            rows=rows,
+            leaderboards=boards,
+            closing=closing,
+        )
+
+    def _counts(self, credit: Credit) -> bool:
+        """Lines before the plan starts count for nothing (they are reported as excluded)."""
+        starts = self.plan.starts
+        return starts is None or credit.line.date >= starts
+
+    def _first_pass(
+        self,
+        period: Period,
+        by_payee: dict[str, list[Credit]],
+        lines_cache: dict[tuple[str, str | None], PayeeLines],
+        team_cache: dict[tuple[str, ir.Scope, str | None], PayeeLines],
+    ) -> dict[str, PayeeRun]:
+        plan, data = self.plan, self.data
         runs: dict[str, PayeeRun] = {}
+        first = [n for n in plan.order if n not in plan.team_names]
         for payee in data.roster.values():
             if not on_plan(plan, payee) or not active_in(payee, period):
                 continue
 
-            def team(scope: ir.Scope, payee: Payee = payee) -> PayeeLines:
-                key = (payee.id, scope)
+            def own(column: str | None, payee: Payee = payee) -> PayeeLines:
+                key = (payee.id, column)
+                if key not in lines_cache:
+                    lines_cache[key] = PayeeLines.of(
+                        by_payee.get(payee.id, []), lambda c: self.earn_date(c, column)
+                    )
+                return lines_cache[key]
+
+            def team(scope: ir.Scope, column: str | None, payee: Payee = payee) -> PayeeLines:
+                key = (payee.id, scope, column)
                 if key not in team_cache:
-                    team_cache[key] = team_lines(scope, payee, data.roster, hierarchy, by_payee)
+                    team_cache[key] = team_lines(
+                        scope,
+                        payee,
+                        data.roster,
+                        self.hierarchy,
+                        by_payee,
+                        lambda c: self.earn_date(c, column),
+                    )
                 return team_cache[key]
 
-            lines = PayeeLines.of(by_payee.get(payee.id, []))
-            before = len(problems)
-            values = compute_measures(plan, lines, period, True, problems, measures, team)
-            if len(problems) > before:
+            before = len(self.problems)
+            values = compute_measures(plan, own, period, True, self.problems, self.measures, team)
+            if len(self.problems) > before:
                 continue
-            state = PayeeRun(compiled, PayeeEnv(plan, payee, period, data), values)
-            state.run(first, problems)
+            state = PayeeRun(self.compiled, PayeeEnv(plan, payee, period, data), values)
+            state.run(first, self.problems)
             runs[payee.id] = state
-        if second:
-            view = TeamView(
-                plan,
-                {pid: data.roster[pid] for pid, s in runs.items() if not s.failed},
-                {pid: s.env.values for pid, s in runs.items() if not s.failed},
-                hierarchy,
+        return runs
+
+    def _settle(
+        self,
+        state: PayeeRun,
+        statement: Statement,
+        period: Period,
+        refunds: dict[tuple[str, str, str], list[Credit]],
+        carries: dict[str, Carry],
+        window: int,
+    ) -> Statement | None:
+        payee = state.env.payee
+        mine = {
+            k.name: refunds.get((payee.id, period.label, k.name), []) for k in self.plan.clawbacks
+        }
+        carry = carries.setdefault(payee.id, Carry())
+        try:
+            return settle(
+                SettleInput(
+                    plan=self.plan,
+                    statement=statement,
+                    env=state.env,
+                    measures=state.measures,
+                    period=period,
+                    payee=payee,
+                    refunds=mine,
+                    ledger=self.ledger,
+                    scheme=self.plan.scheme,
+                    longest_window=window,
+                ),
+                carry,
             )
-            for state in runs.values():
-                state.env.team = view
-                state.run(second, problems)
-            boards += _leaderboards(plan, period, view, data)
-        for state in runs.values():
-            statement = state.finish(problems)
-            if statement is not None:
-                statements.append(_payout(plan, data, statement, state.env.payee, problems))
-    if problems:
-        found = sort_diagnostics(problems)
-        raise EvaluationError(
-            f"{len(found)} problem{'s' if len(found) != 1 else ''} while computing pay", found
-        )
-    statements.sort(key=lambda s: (s.start, s.payee))
-    return RunResult(
-        plan=PlanInfo(name=plan.name, version=plan.version, sha256=plan.source.sha256),
-        engine=f"incentives {__version__}",
-        periods=[p.label for p in periods],
-        statements=statements,
-        rows=rows,
-        leaderboards=boards,
-    )
+        except NoBandError as exc:
+            # Lines fill the bands in date order to say what each earned; a
+            # negative line first can take the running base below every band.
+            self.problems.append(
+                Diagnostic(
+                    "R703",
+                    f"payee `{payee.id}`, {period.label}: taken line by line, the base of "
+                    f"`{exc.table}` reaches {format_decimal(exc.value)}, below every band, so "
+                    "what each line earned (for clawbacks and holdbacks) is not defined",
+                    Span(self.plan.source.name, 1, 1, 1, 2),
+                    hint=f"add a band below the first one of `{exc.table}`",
+                )
+            )
+            return None
+
+
+def _row_span(line: LedgerLine) -> Span:
+    return Span(line.ref.source, line.ref.row, 0, line.ref.row, 1)
 
 
 def _account(
-    plan: ir.Plan, data: ValidatedData, credits: list[Credit], labels: set[str]
+    plan: ir.Plan,
+    data: ValidatedData,
+    credits: list[Credit],
+    labels: set[str],
+    run: _Run,
 ) -> RowAccounting:
     """Every ledger row: credited to a statement of this run, or excluded with a reason.
 
     A split line counts as credited if any of its credits is; otherwise it
     takes the reason of its credit that came closest to counting.
     """
-    best: dict[str, int] = {}
+    best: dict[str, int] = {line.txn_id: -2 for line in data.ledger}
     for credit in credits:
         payee = data.roster[credit.payee]
+        day = run.earn_date(credit, None)
         if not on_plan(plan, payee):
             status = 0
         elif not _active_on(payee, credit.line.date):
             status = 1
-        elif plan.scheme.period_of(credit.line.date).label not in labels:
+        elif day is None:
+            status = -1
+        elif plan.scheme.period_of(day).label not in labels:
             status = 2
         else:
             status = 3
         txn = credit.line.txn_id
-        best[txn] = max(best.get(txn, -1), status)
-    reasons = {0: EXCLUDED_OTHER_PLAN, 1: EXCLUDED_INACTIVE, 2: EXCLUDED_OUTSIDE}
+        best[txn] = max(best[txn], status)
+    reasons = {
+        -2: EXCLUDED_BEFORE_START,
+        -1: EXCLUDED_NOT_EARNED,
+        0: EXCLUDED_OTHER_PLAN,
+        1: EXCLUDED_INACTIVE,
+        2: EXCLUDED_OUTSIDE,
+    }
     excluded: Counter[str] = Counter(reasons[s] for s in best.values() if s < 3)
     return RowAccounting(
         read=len(data.ledger),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from functools import partial
 from typing import TypeVar, cast
@@ -25,14 +26,14 @@ from incentives.compile import ir
 from incentives.data import Payee, ValidatedData
 from incentives.diagnostics import Diagnostic
 from incentives.errors import InternalError
-from incentives.evaluate.closures import Closure, compile_expr
+from incentives.evaluate.closures import Closure, compile_expr, in_force
 from incentives.evaluate.measures import MeasureValue
 from incentives.evaluate.quotas import MissingQuota, quota_for
 from incentives.evaluate.teams import EmptyTeam, TeamView
 from incentives.evaluate.tiers import NoBandError, TierResult, ZeroQuotaError
 from incentives.evaluate.trace import band_parts, describe, unit_of
-from incentives.money import format_decimal, quantize
-from incentives.periods import Period
+from incentives.money import format_decimal, quantize, to_grid
+from incentives.periods import Period, months_between
 from incentives.results.models import Statement, StatementLine, TraceNode
 from incentives.source import Span
 from incentives.values import Value
@@ -92,8 +93,18 @@ class PayeeEnv:
     def rate(self, table: str) -> Decimal:
         raise InternalError(f"per-payee expression read rate table {table}")
 
+    def as_of(self) -> date:
+        if self.plan.versions_at == "period_end":
+            return self.period.end
+        return self.period.start
+
     def tiers(self, name: str) -> ir.TierTable:
-        return self.plan.tiers[name]
+        table, since = in_force(
+            self.plan.tiers[name], self.plan.tier_versions.get(name, ()), self.as_of()
+        )
+        if since is not None:
+            self.notes.append(("version", name, since))
+        return table
 
     def note(self, kind: str, node: object, payload: object) -> None:
         self.notes.append((kind, node, payload))
@@ -117,6 +128,8 @@ class PayeeEnv:
         return self.values[name]
 
     def field(self, name: str) -> Value:
+        if name in _PERIOD_VALUES:
+            return self._period_value(name)
         payee = self.payee
         value: Value | None = getattr(payee, name) if name in _STANDARD else payee.fields.get(name)
         if value is None:
@@ -138,6 +151,23 @@ class PayeeEnv:
         self._input(name, value, detail, None if entry is None else entry.ref)
         return value
 
+    def _period_value(self, name: str) -> Value:
+        period = self.period
+        value: Value
+        if name == "period_start":
+            value, detail = period.start, f"the first day of {period.label}"
+        elif name == "period_end":
+            value, detail = period.end, f"the last day of {period.label}"
+        else:
+            start = self.payee.start_date
+            if start is None:
+                raise _MissingField("start_date")
+            first = max(start, period.start)
+            value = Decimal(months_between(start, first) + 1)
+            detail = f"month {value} since the start date {start.isoformat()}"
+        self._input(name, value, detail, None)
+        return value
+
     def _input(self, name: str, value: Value, detail: str, ref: object) -> None:
         self.inputs[name] = None
         if name not in self.traces:
@@ -147,6 +177,7 @@ class PayeeEnv:
             )
 
 
+_PERIOD_VALUES = frozenset({"period_start", "period_end", "tenure_month"})
 _STANDARD = frozenset(
     {"name", "role", "manager", "fte", "start_date", "end_date", "payout_currency", "plan"}
 )
@@ -338,12 +369,7 @@ def _let(compiled: CompiledPlan, env: PayeeEnv, let: ir.Let) -> None:
     closure = compiled.closure(let.value)
     value = _guard(let.name, let.span, lambda: closure(env))
     env.values[let.name] = value
-    detail = "; ".join(
-        [
-            plan_text(compiled.plan, let.value.span),
-            *(str(p) for k, _, p in env.notes if k == "team"),
-        ]
-    )
+    detail = "; ".join([plan_text(compiled.plan, let.value.span), *_note_texts(env)])
     env.traces[let.name] = TraceNode(
         kind="value",
         label=let.name,
@@ -380,6 +406,17 @@ def _quota(compiled: CompiledPlan, env: PayeeEnv, quota: ir.Quota) -> None:
         at=_span_text(quota.span),
         inputs=list(env.inputs),
     )
+
+
+def _note_texts(env: PayeeEnv) -> list[str]:
+    """Team values and dated versions an evaluation used, in words, once each."""
+    texts: dict[str, None] = {}
+    for kind, node, payload in env.notes:
+        if kind == "team":
+            texts[str(payload)] = None
+        elif kind == "version" and isinstance(payload, date):
+            texts[f"{node}: the version from {payload.isoformat()}"] = None
+    return list(texts)
 
 
 def _money(value: Value) -> Decimal:
@@ -436,14 +473,15 @@ def _component(
                 "nothing is paid",
                 gate.span,
             )
+    limits: dict[str, Decimal] = {}
     if c.cap is not None:
         cap_f = compiled.closure(c.cap)
-        cap = _money(_guard(c.name, c.cap.span, lambda: cap_f(env)))
+        cap = limits["cap"] = _money(_guard(c.name, c.cap.span, lambda: cap_f(env)))
         if amount > cap:
             adjust("cap", "cap", cap, f"capped at {show(cap, c.type)}", c.cap.span)
     if c.floor is not None:
         floor_f = compiled.closure(c.floor)
-        floor = _money(_guard(c.name, c.floor.span, lambda: floor_f(env)))
+        floor = limits["floor"] = _money(_guard(c.name, c.floor.span, lambda: floor_f(env)))
         if amount < floor:
             adjust(
                 "floor",
@@ -455,6 +493,11 @@ def _component(
     rounding = plan.rounding
     if rounding is not None and rounding.components:
         rounded = quantize(amount, rounding.unit, rounding.mode)
+        # Rounding must not undo a cap or a floor that is not a whole number of units.
+        if limits.get("cap") is not None and rounded > limits["cap"]:
+            rounded = to_grid(limits["cap"], rounding.unit, up=False)
+        if limits.get("floor") is not None and rounded < limits["floor"]:
+            rounded = to_grid(limits["floor"], rounding.unit, up=True)
         if rounded != amount:
             adjust(
                 "rounding",
@@ -560,9 +603,8 @@ def _payment(
             breakdown_parts = breakdown
         else:
             detail = "; ".join(f"{p.label}: {p.detail}" for p in breakdown)
-    for kind, _, payload in env.notes:
-        if kind == "team":
-            detail = f"{detail}; {payload}" if detail else str(payload)
+    for text in _note_texts(env):
+        detail = f"{detail}; {text}" if detail else text
     excess = [p for k, _, p in env.notes if k == "excess"]
     if excess:
         base, threshold, above = cast(tuple[Decimal, Decimal, Decimal], excess[0])
@@ -600,10 +642,11 @@ def _total_adjustments(
             _guard(f"total {kind}", limit_expr.span, partial(compiled.closure(limit_expr), env))
         )
         if (kind == "cap" and total > limit) or (kind == "floor" and total < limit):
-            adjustment = limit - total
+            target = limit
             rounding = plan.rounding
             if rounding is not None and rounding.components:
-                adjustment = quantize(adjustment, rounding.unit, rounding.mode)
+                target = to_grid(limit, rounding.unit, up=kind == "floor")
+            adjustment = target - total
             total += adjustment
             words = "capped at" if kind == "cap" else "raised to the floor"
             extra.append(

@@ -100,6 +100,7 @@ def team_lines(
     roster: Mapping[str, Payee],
     hierarchy: Hierarchy,
     credits: Mapping[str, Sequence[Credit]],
+    day: Callable[[Credit], date | None] | None = None,
 ) -> PayeeLines:
     """One combined line per ledger line credited to the scope's payees (see above)."""
     members = scope_members(scope, payee, roster, hierarchy)
@@ -119,7 +120,7 @@ def team_lines(
         combined.append(
             Credit(first.line, payee.id, "team", share, amounts, (f"team credit: {who}",))
         )
-    return PayeeLines.of(combined)
+    return PayeeLines.of(combined, day)
 
 
 @dataclass(frozen=True)

@@ -687,7 +687,7 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     def termination_decl(self, meta: Meta, children: list[Any]) -> n.TerminationDecl:
         return n.TerminationDecl(tuple(children), self.span(meta))
 
-    def _termination(rule: str) -> Callable[..., n.TerminationRule]:  # type: ignore[misc]  # noqa: N805
+    def _termination(rule: str) -> Callable[..., n.TerminationRule]:  # type: ignore[misc]
         @_rule
         def build(self: _ToAst, meta: Meta, children: list[Any]) -> n.TerminationRule:
             return n.TerminationRule(rule, self.span(meta))  # type: ignore[arg-type]

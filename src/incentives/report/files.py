@@ -1,21 +1,28 @@
 """Writing output files atomically: a failed run leaves no partial file.
 
-Contract: :func:`write_atomically` takes every file's bytes, already
-rendered, and writes them into one directory in two phases:
+Contract: :func:`write_atomically` (plain file names, one directory) and
+:func:`write_tree` (relative paths such as ``outputs/statements/2026-03/ana.html``
+under one directory) take every file's bytes, already rendered, and write
+them in two phases:
 
-1. each file goes to a fresh temporary file in the target directory (a
+1. each file goes to a fresh temporary file in its own target directory (a
    hidden ``.NAME.<random>.tmp``, created exclusively, honouring the umask),
    is flushed and ``fsync``\\ ed; if anything fails here, every temporary file
-   is removed, no target file is touched, and a directory this call created
-   is removed again;
+   is removed, no target file is touched, and every directory this call
+   created is removed again;
 2. each temporary file is renamed over its target with :func:`os.replace`
    (atomic within a directory) in the order given, so the caller puts the
-   manifest last, and the directory itself is synced so the renames last.
+   manifest last, and every directory written to is synced so the renames
+   last.
 
 A reader therefore sees each file either whole and old or whole and new.
 Renames cannot run out of space; should the process die between two of them,
 the manifest (renamed last, holding every other file's hash) still names the
 previous outputs and an audit detects the mismatch.
+
+:func:`check_relative_path` is the one rule for the relative paths a bundle
+may name: ``/``-separated, each part a plain name (not empty, ``.`` or
+``..``, no backslash, no drive), so a path can never leave its directory.
 """
 
 from __future__ import annotations
@@ -24,9 +31,33 @@ import contextlib
 import os
 import secrets
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-__all__ = ["write_atomically"]
+__all__ = ["check_relative_path", "write_atomically", "write_tree"]
+
+
+def check_relative_path(name: str) -> PurePosixPath:
+    """``name`` as a relative path that stays inside its directory.
+
+    >>> check_relative_path("outputs/statements.csv").parts
+    ('outputs', 'statements.csv')
+
+    Raises:
+        ValueError: if ``name`` is empty, absolute, or has an empty, ``.``,
+            ``..`` or otherwise unsafe part.
+    """
+    parts = name.split("/")
+    for part in parts:
+        if (
+            not part
+            or part in (".", "..")
+            or "\\" in part
+            or ":" in part
+            or "\0" in part
+            or (os.sep != "/" and os.sep in part)
+        ):
+            raise ValueError(f"`{name}` is not a relative path inside the directory")
+    return PurePosixPath(*parts)
 
 
 def write_atomically(directory: str | os.PathLike[str], files: Sequence[tuple[str, bytes]]) -> None:
@@ -42,36 +73,74 @@ def write_atomically(directory: str | os.PathLike[str], files: Sequence[tuple[st
         OSError: if the directory or a file cannot be written; then no
             target file has changed.
     """
-    names = [name for name, _ in files]
-    for name in names:
+    for name, _ in files:
         if not name or name in (".", "..") or Path(name).name != name or os.sep in name:
             raise ValueError(f"`{name}` is not a plain file name")
-    if len(set(names)) != len(names):
+    write_tree(directory, files)
+
+
+def write_tree(directory: str | os.PathLike[str], files: Sequence[tuple[str, bytes]]) -> None:
+    """Write ``files`` (relative path, bytes) under ``directory``, creating directories.
+
+    Args:
+        directory: the output directory, as the user gave it.
+        files: ``/``-separated relative paths with their contents, in the
+            order to publish them.
+
+    Raises:
+        ValueError: if a path is unsafe (see :func:`check_relative_path`),
+            appears twice, or is also a directory of another path.
+        OSError: if a directory or a file cannot be written; then no target
+            file has changed and no directory this call created remains.
+    """
+    paths = [check_relative_path(name) for name, _ in files]
+    if len(set(paths)) != len(paths):
         raise ValueError("a file name appears twice")
+    parents = {parent for path in paths for parent in path.parents}
+    if any(path in parents for path in paths):
+        raise ValueError("a file name is also the directory of another file")
     target = Path(directory)
-    created = _make_directory(target)
+    created: list[Path] = []
     temporaries: list[tuple[Path, Path]] = []
     try:
-        for name, data in files:
-            temporaries.append((_write_temporary(target, name, data), target / name))
+        for path, (_, data) in zip(paths, files, strict=True):
+            folder = target.joinpath(*path.parts[:-1])
+            created.extend(_make_directories(folder))
+            temporaries.append((_write_temporary(folder, path.name, data), folder / path.name))
     except BaseException:
         for temporary, _ in temporaries:
             _remove(temporary)
-        if created:
+        for folder in reversed(created):
             with contextlib.suppress(OSError):
-                target.rmdir()
+                folder.rmdir()
         raise
     for temporary, final in temporaries:
         temporary.replace(final)
-    _sync_directory(target)
+    touched = [final.parent for _, final in temporaries] + [f.parent for f in created]
+    for folder in dict.fromkeys(touched):
+        _sync_directory(folder)
 
 
-def _make_directory(target: Path) -> bool:
-    """Create ``target`` (and its parents); whether this call created it."""
-    if target.is_dir():
-        return False
-    target.mkdir(parents=True, exist_ok=True)
-    return True
+def _make_directories(target: Path) -> list[Path]:
+    """Create ``target`` and its missing parents; the ones this call created, outermost first."""
+    missing: list[Path] = []
+    folder = target
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    made: list[Path] = []
+    try:
+        for folder in reversed(missing):
+            folder.mkdir(exist_ok=True)
+            made.append(folder)
+    except BaseException:
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return made
 
 
 def _write_temporary(directory: Path, name: str, data: bytes) -> Path:

@@ -22,9 +22,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from incentives.money import format_decimal
+from incentives.results.state import StateSnapshot
 
 __all__ = [
     "Amount",
+    "Balance",
     "Conversion",
     "Leaderboard",
     "LeaderboardRow",
@@ -103,6 +105,19 @@ class Conversion(_Model):
     rounding: str
 
 
+class Balance(_Model):
+    """An amount carried from one period to the next, as it stood before and after."""
+
+    #: The draw, component or cap it belongs to.
+    name: str
+    #: draw, held (holdback), withheld (cap), true_up (paid so far in the horizon)
+    kind: str
+    opening: Amount
+    closing: Amount
+    #: What happened to it this period, in words.
+    detail: str | None = None
+
+
 class Statement(_Model):
     """What one payee earned in one period."""
 
@@ -118,6 +133,8 @@ class Statement(_Model):
     values: dict[str, TraceNode] = Field(default_factory=dict)
     #: Set when the statement is paid in the payee's payout currency.
     conversion: Conversion | None = None
+    #: Amounts carried across periods (draws, holdbacks, withheld cap excess).
+    balances: list[Balance] = Field(default_factory=list)
 
     def amount(self, component: str) -> Decimal:
         """The amount of one component (0 if the statement has no such line)."""
@@ -169,6 +186,9 @@ class RunResult(_Model):
     statements: list[Statement]
     rows: RowAccounting
     leaderboards: list[Leaderboard] = Field(default_factory=list)
+    #: What the next period starts from, for plans that carry balances
+    #: (``incentives run --opening`` takes it back).
+    closing: StateSnapshot | None = None
 
     def statement(self, payee: str, period: str | None = None) -> Statement:
         """The statement of one payee (in ``period``, or the only period run).

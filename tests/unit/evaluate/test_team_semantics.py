@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from plan_doc import ledger, plan_doc
 
 import incentives
+from plan_doc import ledger, plan_doc
 
 D = Decimal
 
@@ -293,7 +293,10 @@ def test_lines_convert_at_the_rate_in_force_on_their_date() -> None:
         FX_HEADER
         + "fx convert at line date\nmeasure sales = sum amount\ncommission c pays 10% of sales\n"
     )
-    rates = [fx_rate("2026-03-01", "EUR", "USD", "1.10"), fx_rate("2026-03-10", "EUR", "USD", "1.20")]
+    rates = [
+        fx_rate("2026-03-01", "EUR", "USD", "1.10"),
+        fx_rate("2026-03-10", "EUR", "USD", "1.20"),
+    ]
     data = ledger(
         ("t1", "2026-03-05", "a", "100"),
         ("t2", "2026-03-12", "a", "100"),
@@ -310,7 +313,10 @@ def test_period_end_conversion_and_missing_rate() -> None:
         FX_HEADER
         + "fx convert at period end\nmeasure sales = sum amount\ncommission c pays 10% of sales\n"
     )
-    rates = [fx_rate("2026-03-01", "EUR", "USD", "1.10"), fx_rate("2026-03-31", "EUR", "USD", "1.25")]
+    rates = [
+        fx_rate("2026-03-01", "EUR", "USD", "1.10"),
+        fx_rate("2026-03-31", "EUR", "USD", "1.25"),
+    ]
     data = ledger(("t1", "2026-03-05", "a", "100"), currency="EUR", fx=rates)
     assert plan.run(data, period="2026-03").statement("a").values["sales"].value == "125.00"
     data = ledger(("t1", "2026-02-05", "a", "100"), currency="EUR", fx=rates)
@@ -344,8 +350,12 @@ def test_payout_currency_rounds_to_its_minor_unit(currency: str, rate: str, expe
 
 
 def test_payout_currency_without_conversion_is_refused() -> None:
-    plan = incentives.load_plan(FX_HEADER + "measure sales = sum amount\ncommission c pays 10% of sales\n")
-    data = ledger(("t1", "2026-03-05", "a", "1000"), roster=[{"payee": "a", "payout_currency": "EUR"}])
+    plan = incentives.load_plan(
+        FX_HEADER + "measure sales = sum amount\ncommission c pays 10% of sales\n"
+    )
+    data = ledger(
+        ("t1", "2026-03-05", "a", "1000"), roster=[{"payee": "a", "payout_currency": "EUR"}]
+    )
     with pytest.raises(incentives.DataError) as caught:
         plan.run(data, period="2026-03")
     assert [d.code for d in caught.value.diagnostics] == ["D606"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from incentives.report.files import write_atomically
+from incentives.report.files import check_relative_path, write_atomically, write_tree
 
 FILES = [("a.json", b"{}\n"), ("b.csv", b"x\n"), ("manifest.json", b"[]\n")]
 
@@ -97,3 +97,71 @@ def test_names_must_be_plain(tmp_path: Path, name: str) -> None:
 def test_names_must_be_unique(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="twice"):
         write_atomically(tmp_path, [("a", b"1"), ("a", b"2")])
+
+
+TREE = [
+    ("plan/t.plan", b"plan"),
+    ("outputs/statements/2026-03/alice.html", b"<html>"),
+    ("outputs/statements.json", b"{}"),
+    ("manifest.json", b"[]"),
+]
+
+
+def test_write_tree_creates_nested_directories(tmp_path: Path) -> None:
+    write_tree(tmp_path / "out", TREE)
+    found = sorted(p.relative_to(tmp_path / "out").as_posix() for p in tmp_path.rglob("*.*"))
+    assert found == sorted(name for name, _ in TREE)
+    assert (tmp_path / "out/outputs/statements/2026-03/alice.html").read_bytes() == b"<html>"
+
+
+def test_write_tree_publishes_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    published: list[str] = []
+    real = Path.replace
+
+    def replace(self: Path, target: Path) -> Path:
+        published.append(Path(target).relative_to(tmp_path).as_posix())
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    write_tree(tmp_path, TREE)
+    assert published == [name for name, _ in TREE]
+
+
+@pytest.mark.parametrize("failing_call", [1, 2, 4])
+def test_a_failed_tree_write_removes_every_directory_it_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing_call: int
+) -> None:
+    (tmp_path / "outputs").mkdir()
+    (tmp_path / "outputs" / "statements.json").write_bytes(b"old")
+    calls = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == failing_call:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OSError, match="No space left"):
+        write_tree(tmp_path, TREE)
+    found = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    assert found == ["outputs", "outputs/statements.json"]
+    assert (tmp_path / "outputs" / "statements.json").read_bytes() == b"old"
+
+
+@pytest.mark.parametrize("name", ["", "/abs", "a//b", "a/./b", "../x", "a/..", "a\\b", "c:x", "a/"])
+def test_tree_paths_stay_inside(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ValueError, match="relative path inside"):
+        write_tree(tmp_path / "out", [(name, b"")])
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_file_cannot_also_be_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="also the directory"):
+        write_tree(tmp_path, [("a", b"1"), ("a/b", b"2")])
+    assert os.listdir(tmp_path) == []
+
+
+def test_check_relative_path() -> None:
+    assert check_relative_path("a/b.csv").as_posix() == "a/b.csv"

@@ -36,7 +36,7 @@ def test_text_is_canonical() -> None:
     text = render_run_json(computed(), trace=True)
     assert text == render_run_json(computed(), trace=True)
     assert text.endswith("}\n")
-    assert text.startswith('{\n  "engine": ')
+    assert text.startswith('{\n  "closing": ')
     assert json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n" == text
 
 

@@ -1,0 +1,309 @@
+"""Pay across periods (issue 3): draws, clawbacks, holdbacks, true-ups, caps over a
+horizon, dated versions, earning dates and termination — each checked by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import incentives
+from plan_doc import ledger, load
+
+D = Decimal
+HEADER = (
+    'plan "P" version "1" currency USD period month rounding half_up to 0.01 on components\n'
+    "  starts 2026-01-01\n"
+)
+
+
+def plan_of(body: str) -> incentives.Plan:
+    return load(HEADER + body)
+
+
+def run(
+    plan: incentives.Plan, data: incentives.Dataset, first: str, last: str
+) -> dict[str, incentives.Statement]:
+    result = plan.run(data, period=first, to=last)
+    return {s.period: s for s in result.statements if s.payee == "a"}
+
+
+DRAW = """
+measure sales = sum amount
+commission c pays 10% of sales
+draw floor_pay "Guarantee"
+  guarantee 1,000 USD
+  shortfall recovered
+"""
+
+
+def test_the_worked_draw_example() -> None:
+    # draw 1,000 a month, earnings 500, 700, 400 -> paid 1,000 each month,
+    # balance 500, 800, 1,400
+    plan = plan_of(DRAW)
+    data = ledger(
+        ("t1", "2026-01-10", "a", "5000"),
+        ("t2", "2026-02-10", "a", "7000"),
+        ("t3", "2026-03-10", "a", "4000"),
+    )
+    months = run(plan, data, "2026-01", "2026-03")
+    assert [months[m].total for m in ("2026-01", "2026-02", "2026-03")] == [D("1000.00")] * 3
+    closing = [months[m].balances[0].closing for m in ("2026-01", "2026-02", "2026-03")]
+    assert closing == [D("500.00"), D("800.00"), D("1400.00")]
+
+
+def test_recovery_never_pushes_pay_below_the_draw() -> None:
+    plan = plan_of(DRAW)
+    data = ledger(
+        ("t1", "2026-01-10", "a", "5000"),  # earns 500: paid 1,000, balance 500
+        ("t2", "2026-02-10", "a", "13000"),  # earns 1,300: recovers 300 of it, paid 1,000
+        ("t3", "2026-03-10", "a", "20000"),  # earns 2,000: recovers the last 200, paid 1,800
+    )
+    months = run(plan, data, "2026-01", "2026-03")
+    assert [months[m].total for m in ("2026-01", "2026-02", "2026-03")] == [
+        D("1000.00"), D("1000.00"), D("1800.00"),
+    ]  # fmt: skip
+    assert months["2026-03"].balances[0].closing == D("0.00")
+    # every draw: the sum of (paid - earned) is the balance
+    earned = [D("500"), D("1300"), D("2000")]
+    paid = [months[m].total for m in ("2026-01", "2026-02", "2026-03")]
+    assert sum(p - e for p, e in zip(paid, earned, strict=True)) == D("0")
+
+
+def test_forgiven_guarantee_and_recovery_limit() -> None:
+    plan = plan_of(DRAW.replace("shortfall recovered", "shortfall forgiven"))
+    data = ledger(("t1", "2026-01-10", "a", "5000"), ("t2", "2026-02-10", "a", "20000"))
+    months = run(plan, data, "2026-01", "2026-02")
+    assert months["2026-01"].total == D("1000.00")
+    assert months["2026-02"].total == D("2000.00")  # the January shortfall was forgiven
+    limited = plan_of(
+        DRAW.replace("shortfall recovered", "shortfall recovered at most 100 USD per period")
+    )
+    months = run(limited, data, "2026-01", "2026-02")
+    assert months["2026-02"].total == D("1900.00")
+    assert months["2026-02"].balances[0].closing == D("400.00")
+
+
+def test_recoverable_advance() -> None:
+    plan = plan_of(
+        "measure sales = sum amount\ncommission c pays 10% of sales\n"
+        "draw adv advance 600 USD shortfall recovered when sales >= 0 USD\n"
+    )
+    data = ledger(("t1", "2026-01-10", "a", "2000"), ("t2", "2026-02-10", "a", "15000"))
+    months = run(plan, data, "2026-01", "2026-02")
+    # January: advance 600, earns 200, 200 repaid: paid 600, balance 400
+    jan = {line.component: line.amount for line in months["2026-01"].lines}
+    assert jan == {"c": D("200.00"), "adv": D("600.00"), "adv_recovery": D("-200.00")}
+    assert months["2026-01"].balances[0].closing == D("400.00")
+    # February: advance 600 again; earnings 1,500 repay the 1,000 owed: paid 1,100
+    assert months["2026-02"].total == D("1100.00")
+    assert months["2026-02"].balances[0].closing == D("0.00")
+
+
+CLAWBACK = """
+ledger columns
+  kind: text
+  original: text
+measure sales = sum amount
+commission c pays 10% of sales
+clawback refunds "Refund clawback"
+  reverses c
+  for lines where kind = "refund"
+  matched by original
+  within 90 days
+"""
+
+
+def sale(txn: str, day: str, amount: str, kind: str = "sale", original: str = "") -> tuple:
+    return (txn, day, "a", amount, {"kind": kind, "original": original})
+
+
+def test_full_refund_reverses_the_commission_at_its_rate() -> None:
+    plan = plan_of(CLAWBACK)
+    data = ledger(
+        sale("s1", "2026-01-10", "3000"),
+        sale("r1", "2026-02-05", "-3000", "refund", "s1"),
+    )
+    months = run(plan, data, "2026-01", "2026-02")
+    assert months["2026-01"].amount("c") == D("300.00")
+    assert months["2026-02"].amount("refunds") == D("-300.00")
+    assert months["2026-02"].amount("c") == D("0.00")  # the refund is not a sale
+    total = sum(s.total for s in months.values())
+    assert total == D("0.00")  # as if the sale never happened
+
+
+def test_partial_refund_is_pro_rata_and_outside_the_window_reverses_nothing() -> None:
+    plan = plan_of(CLAWBACK)
+    data = ledger(
+        sale("s1", "2026-01-10", "3000"),
+        sale("s2", "2026-01-11", "1000"),
+        sale("r1", "2026-02-05", "-750", "refund", "s1"),
+        sale("r2", "2026-05-01", "-1000", "refund", "s2"),  # 110 days later
+    )
+    months = run(plan, data, "2026-01", "2026-05")
+    assert months["2026-02"].amount("refunds") == D("-75.00")  # 25% of 300
+    assert months["2026-05"].amount("refunds") == D("0.00")
+    detail = months["2026-05"].lines[-1].trace.parts[0].detail or ""
+    assert "outside the 90-day window" in detail
+
+
+def test_marginal_clawback_uses_the_band_the_line_was_paid_in() -> None:
+    plan = plan_of(
+        CLAWBACK.replace(
+            "commission c pays 10% of sales",
+            "tiers rates marginal\n  band below 5,000 USD: 5%\n  band at least 5,000 USD: 10%\n"
+            "commission c pays rates on sales",
+        )
+    )
+    data = ledger(
+        sale("s1", "2026-01-10", "4000"),  # fills 0-4,000 at 5%: 200
+        sale("s2", "2026-01-20", "4000"),  # fills 4,000-8,000: 50 + 300 = 350
+        sale("r2", "2026-02-01", "-4000", "refund", "s2"),
+    )
+    months = run(plan, data, "2026-01", "2026-02")
+    assert months["2026-01"].amount("c") == D("550.00")
+    assert months["2026-02"].amount("refunds") == D("-350.00")
+
+
+def test_holdback_released_after_two_periods() -> None:
+    plan = plan_of(
+        "measure sales = sum amount\n"
+        "commission c\n  pays 10% of sales\n  hold back 20% for 2 periods\n"
+        "upon termination holdbacks forfeited\n"
+    )
+    data = ledger(("t1", "2026-01-10", "a", "10000"))
+    months = run(plan, data, "2026-01", "2026-03")
+    jan = {line.component: line.amount for line in months["2026-01"].lines}
+    assert jan == {"c": D("1000.00"), "c_held": D("-200.00")}
+    assert months["2026-02"].total == D("0.00")
+    assert months["2026-03"].amount("c_released") == D("200.00")
+
+
+def test_holdback_until_the_customer_pays_and_forfeited_on_refund() -> None:
+    plan = plan_of(
+        "ledger columns\n  kind: text\n  original: text\n  paid_on: date optional\n"
+        "measure sales = sum amount\n"
+        "commission c\n  pays 10% of sales\n  hold back 50% until paid_on\n"
+        'clawback refunds reverses c for lines where kind = "refund" matched by original '
+        "within 365 days\n"
+        "upon termination holdbacks released\n"
+    )
+    rows = [
+        (
+            "s1",
+            "2026-01-10",
+            "a",
+            "1000",
+            {"kind": "sale", "original": "", "paid_on": "2026-03-02"},
+        ),
+        ("s2", "2026-01-12", "a", "3000", {"kind": "sale", "original": "", "paid_on": ""}),
+        ("r2", "2026-02-15", "a", "-3000", {"kind": "refund", "original": "s2", "paid_on": ""}),
+    ]
+    months = run(plan, ledger(*rows), "2026-01", "2026-03")
+    assert months["2026-01"].amount("c_held") == D("-200.00")  # half of 400
+    # s2 refunded in February: its 150 held back is forfeited, and 300 clawed back
+    assert months["2026-02"].amount("refunds") == D("-300.00")
+    # s1 paid on 2026-03-02: its 50 is released in March
+    assert months["2026-03"].amount("c_released") == D("50.00")
+    assert months["2026-03"].balances[0].closing == D("0.00")
+
+
+def test_quarterly_true_up_of_monthly_advances() -> None:
+    plan = plan_of(
+        "measure qtd_sales = sum amount over quarter to date\n"
+        "tiers rates retroactive\n  band below 30,000 USD: 2%\n  band at least 30,000 USD: 4%\n"
+        "commission quarterly\n  pays rates on qtd_sales\n  true up over quarter\n"
+    )
+    data = ledger(
+        ("t1", "2026-01-10", "a", "10000"),
+        ("t2", "2026-02-10", "a", "15000"),
+        ("t3", "2026-03-10", "a", "10000"),
+    )
+    months = run(plan, data, "2026-01", "2026-03")
+    paid = [months[m].amount("quarterly") for m in ("2026-01", "2026-02", "2026-03")]
+    # to date: 200, 500, then 35,000 × 4% = 1,400; payments add up to the quarter's pay
+    assert paid == [D("200.00"), D("300.00"), D("900.00")]
+    assert sum(paid) == D("1400.00")
+
+
+def test_annual_cap_with_excess_carried_over() -> None:
+    plan = plan_of(
+        "measure sales = sum amount\n"
+        "commission c\n  pays 10% of sales\n  cap at 1,000 USD per year, excess carried over\n"
+    ).ir
+    data = ledger(
+        ("t1", "2026-11-10", "a", "8000"),
+        ("t2", "2026-12-10", "a", "5000"),
+        ("t3", "2027-01-10", "a", "1000"),
+    )
+    result = incentives.pipeline.Plan(plan).run(data, period="2026-11", to="2027-01")
+    paid = [s.amount("c") for s in result.statements]
+    assert paid == [D("800.00"), D("200.00"), D("400.00")]  # 300 withheld, paid in 2027
+
+
+def test_dated_version_applies_from_its_date_and_leaves_earlier_periods() -> None:
+    base = "let base_rate = 5%\nmeasure sales = sum amount\ncommission c pays base_rate of sales\n"
+    changed = base + "let base_rate from 2026-03-01 = 6%\n"
+    data = ledger(("t1", "2026-02-10", "a", "1000"), ("t2", "2026-03-10", "a", "1000"))
+    before = run(plan_of(base), data, "2026-01", "2026-03")
+    after = run(plan_of(changed), data, "2026-01", "2026-03")
+    assert after["2026-02"].model_dump_json() == before["2026-02"].model_dump_json()
+    assert after["2026-03"].amount("c") == D("60.00")
+    assert "the version from 2026-03-01" in (after["2026-03"].lines[0].trace.parts[0].detail or "")
+
+
+def test_earned_on_payment_date() -> None:
+    plan = plan_of(
+        "ledger columns\n  paid_on: date optional\n"
+        "crediting\n  earn on paid_on\n"
+        "measure sales = sum amount\ncommission c pays 10% of sales\n"
+    )
+    data = ledger(
+        ("t1", "2026-01-10", "a", "1000", {"paid_on": "2026-02-03"}),
+        ("t2", "2026-01-20", "a", "500", {"paid_on": ""}),
+    )
+    result = plan.run(data, period="2026-01", to="2026-02")
+    by_period = {s.period: s.amount("c") for s in result.statements}
+    assert by_period == {"2026-01": D("0.00"), "2026-02": D("100.00")}
+    assert result.rows.excluded == {"not earned yet: its earning date is empty": 1}
+
+
+def test_termination_forgives_the_draw() -> None:
+    plan = plan_of(DRAW + "upon termination unrecovered draws forgiven\n")
+    data = ledger(
+        ("t1", "2026-01-10", "a", "5000"),
+        ("t2", "2026-02-10", "a", "1000"),
+        roster=[{"payee": "a", "end_date": "2026-02-20"}],
+    )
+    months = run(plan, data, "2026-01", "2026-02")
+    assert months["2026-02"].balances[0].closing == D("0.00")
+    assert "forgiven on termination" in (months["2026-02"].balances[0].detail or "")
+
+
+def test_opening_state_continues_a_run() -> None:
+    plan = plan_of(DRAW)
+    data = ledger(
+        ("t1", "2026-01-10", "a", "5000"),
+        ("t2", "2026-02-10", "a", "13000"),
+        ("t3", "2026-03-10", "a", "20000"),
+    )
+    whole = plan.run(data, period="2026-01", to="2026-03")
+    first = plan.run(data, period="2026-01", to="2026-02")
+    rest = incentives.evaluate.evaluate(
+        plan.ir, data, plan.periods("2026-03"), opening=first.closing
+    )
+    assert rest.statements[0].model_dump_json() == whole.statements[-1].model_dump_json()
+    assert rest.closing == whole.closing
+    with pytest.raises(incentives.UsageError):
+        incentives.evaluate.evaluate(plan.ir, data, plan.periods("2026-02"), opening=first.closing)
+
+
+def test_a_stateful_plan_must_say_when_it_starts() -> None:
+    source = incentives.SourceFile("p.plan", DRAW_PLAN_WITHOUT_START)
+    _, found = incentives.check_source(source)
+    assert "E455" in {d.code for d in found}
+
+
+DRAW_PLAN_WITHOUT_START = (
+    'plan "P" version "1" currency USD period month rounding half_up to 0.01 on components\n' + DRAW
+)

@@ -1,0 +1,181 @@
+"""The written plan: generated from the plan, golden for two plans, escaped, self-contained."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import incentives
+from incentives.report import plandoc_model
+from incentives.report.plandoc import md_escape, plan_document, render_html, render_markdown
+from incentives.report.plandoc_model import Term
+
+ROOT = Path(__file__).resolve().parents[3]
+GOLDEN = ROOT / "tests" / "golden" / "plandoc"
+
+Golden = Callable[[Path, str], None]
+
+
+def document(name: str) -> plandoc_model.PlanDocument:
+    return plan_document(incentives.load_plan(ROOT / "plans" / name).ir)
+
+
+@pytest.mark.parametrize("name", ["retail_floor", "gates_and_floors"])
+def test_golden_markdown(name: str, golden: Golden) -> None:
+    golden(GOLDEN / f"{name}.md", render_markdown(document(f"{name}.plan")))
+
+
+@pytest.mark.parametrize("name", ["retail_floor", "gates_and_floors"])
+def test_golden_html(name: str, golden: Golden) -> None:
+    golden(GOLDEN / f"{name}.html", render_html(document(f"{name}.plan")))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "plans").glob("*.plan")), ids=lambda p: p.name)
+def test_every_bundled_plan_renders_the_same_bytes_twice(path: Path) -> None:
+    plan = incentives.load_plan(path)
+    first = render_html(plan_document(plan.ir)), render_markdown(plan_document(plan.ir))
+    second = render_html(plan_document(plan.ir)), render_markdown(plan_document(plan.ir))
+    assert first == second
+    html, markdown = first
+    assert "FAILS" not in markdown
+    for component in plan.ir.components:
+        assert f"`{component.name}`" in markdown
+        assert f'id="component-{component.name}"' in html
+    assert html.endswith("</html>\n") and markdown.endswith("```\n")
+
+
+def test_the_plan_text_is_kept_byte_for_byte() -> None:
+    text = PLAN.replace("\u202e", "").replace("measure sales", "\n\n\nmeasure sales")
+    text += "# trailing   \n"
+    doc = plan_document(incentives.load_plan(text).ir)
+    markdown = render_markdown(doc)
+    assert markdown.endswith(f"```plan\n{text.rstrip(chr(10))}\n```\n")
+    assert "# trailing   \n```" in markdown
+
+
+PLAN = """\
+plan "Pay <script>alert(1)</script> | *bold* _x_ [link](http://x)"
+  version "1"
+  description "# not a heading & <b>not bold</b> \u202eevil"
+  currency USD
+  period month
+  rounding half_up to 0.01 on components
+ledger columns
+  `line`: text
+measure sales = sum amount where `line` != "a|b"
+commission c "Commission <i>" pays 5% of sales
+
+example "Half a <b>cent</b>"
+  period "2026-03"
+  payee kim
+  line t1 2026-03-02 kim: 1,000 USD, `line` "x"
+  # 5% x 1,000 = 50 <ok>
+  expect kim c: 50.00 USD
+"""
+
+
+def test_html_escapes_everything_from_the_plan() -> None:
+    html = render_html(plan_document(incentives.load_plan(PLAN).ir))
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>not bold</b>" not in html and "<i>" not in html
+    assert "&lt;b&gt;cent&lt;/b&gt;" in html
+    assert "\u202e" not in html
+    assert "\\u202eevil" in html
+    assert "5% x 1,000 = 50 &lt;ok&gt;" in html
+
+
+def test_html_is_self_contained() -> None:
+    html = render_html(document("retail_floor.plan"))
+    for forbidden in ("<script", "<link", "<img", "src=", "@import", "url(", "http://", "https://"):
+        assert forbidden not in html
+    assert "default-src 'none'" in html
+    # every link points inside the page
+    assert set(re.findall(r'href="([^"]*)"', html)) <= {
+        f"#{anchor}" for anchor in re.findall(r'id="([^"]*)"', html)
+    }
+    # the plan's text is highlighted by the plan lexer
+    assert '<span class="kd">plan</span>' in html
+
+
+def test_markdown_escapes_everything_from_the_plan() -> None:
+    markdown = render_markdown(plan_document(incentives.load_plan(PLAN).ir))
+    title = markdown.splitlines()[0]
+    assert title == (r"# Pay \<script\>alert(1)\</script\> \| \*bold\* \_x\_ \[link\](http://x)")
+    description = markdown.splitlines()[2]
+    # the bidi override is shown as an escape: ``\u202e``, its backslash escaped
+    assert description == r"\# not a heading \& \<b\>not bold\</b\> \\u202eevil"
+    # code keeps its own text; a pipe in a table cell is escaped for the table
+    assert "| `sales` | the sum of `amount` over your ledger lines in the pay period, " in markdown
+    assert '`` `line` != "a\\|b" ``' in markdown
+    assert "\u202e" not in markdown
+
+
+def test_md_escape_of_line_starts() -> None:
+    assert md_escape("- a") == "\\- a"
+    assert md_escape("12) b") == "12\\) b"
+    assert md_escape("plain words, 5% of 10,000 USD.") == "plain words, 5% of 10,000 USD."
+
+
+def test_examples_are_worked_tables_with_the_authors_working() -> None:
+    markdown = render_markdown(document("retail_floor.plan"))
+    assert (
+        "### Example 2: Part-timer hired on 11 March: prorated target, below target, low CSAT"
+        in (markdown)
+    )
+    assert (
+        "| emma | `target` | 8,129.03 USD | target = 60,000 x 40% x 0.5 x 21/31 days (11-31 March)"
+        " = 252,000/31 = 8,129.0322... -\\> rounded to the cent: 8,129.03 |"
+    ) in markdown
+    assert '| e0 | 2026-03-09 | emma | 400.00 USD | `units` 1, `category` "audio" |' in markdown
+    assert "- e0 is dated before Emma's first day, so it is not credited to her" in markdown
+    assert markdown.count("Checked: all ") == 4
+
+
+def test_a_failing_example_is_said_to_fail() -> None:
+    plan = incentives.load_plan(PLAN.replace("expect kim c: 50.00 USD", "expect kim c: 51.00 USD"))
+    doc = plan_document(plan.ir)
+    assert (doc.examples, doc.failed) == (1, 1)
+    assert "FAILS: kim c: expected 51.00, computed 50.00." in render_markdown(doc)
+
+
+def test_who_is_covered_lists_the_roster_on_the_plan() -> None:
+    plan = incentives.load_plan(ROOT / "plans" / "retail_floor.plan")
+    data = incentives.Dataset.from_dir(ROOT / "examples" / "retail")
+    doc = plan_document(plan.ir, roster=plan.validate(data).roster.values())
+    markdown = render_markdown(doc)
+    assert "| femi | Femi Adeyemi | Sales associate | 0.4 | 2025-06-02 |  |" in markdown
+    assert "| hana | Hana Sato | Sales associate | 0.8 | 2024-01-08 | 2026-02-20 |" in markdown
+    assert "| gus |" not in markdown  # on the "Store managers" plan
+
+
+def test_words_for_components_quotas_and_measures() -> None:
+    markdown = render_markdown(document("gates_and_floors.plan"))
+    for words in (
+        "- Gate: nothing is paid while `sales` is below `50% of target`; at or above it, all of "
+        "it is paid.",
+        "- Gate: pays only on the part of `new_sales` above `20,000 EUR`.",
+        "| at least 50% and below 100% | from 25% to 100% |",
+        "| `year_sales` | the sum of `amount` over your ledger lines from the start of the year "
+        "to the end of the pay period (year to date) (an amount in EUR) |",
+        "your target: the goal set for you in the quotas table for each year, shared evenly "
+        "between the quarters of the year; multiplied by your FTE",
+        "Each component's amount is rounded half even (a half goes to the even digit) to 0.01 "
+        "EUR, once, after its cap and floor",
+    ):
+        assert words in markdown
+
+
+def test_no_terms_section_until_the_plan_has_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    plan = incentives.load_plan(PLAN)
+    assert plandoc_model.plan_terms(plan.ir) == ()
+    assert "## Terms" not in render_markdown(plan_document(plan.ir))
+    term = Term("dispute_contact", plandoc_model.text("Write to payroll@example.com."))
+    monkeypatch.setattr(plandoc_model, "plan_terms", lambda plan: (term,))
+    doc = plan_document(plan.ir)
+    markdown = render_markdown(doc)
+    assert "## Terms\n\n### Questions and disputes\n\nWrite to payroll@example.com.\n" in markdown
+    assert '<section id="term-dispute_contact">' in render_html(doc)
