@@ -29,6 +29,7 @@ from incentives.evaluate import evaluate, requirements
 from incentives.parse import parse_source
 from incentives.periods import Period
 from incentives.results import RunResult
+from incentives.results.state import StateSnapshot
 from incentives.source import SourceFile, Span
 
 __all__ = ["Plan", "check_source", "load_plan", "read_plan_file"]
@@ -172,11 +173,20 @@ class Plan:
         *,
         period: str | Period,
         to: str | Period | None = None,
+        opening: StateSnapshot | None = None,
     ) -> RunResult:
         """Statements for ``period`` (through ``to``, if given).
 
+        Args:
+            dataset: the inputs.
+            period: the first pay period (its label, or a date inside it).
+            to: the last pay period, for a run over several.
+            opening: for a plan that carries balances, the ``closing`` state
+                of a run that ended just before ``period``; without it, the
+                run starts from the day the plan starts.
+
         Raises:
-            UsageError: for a bad period.
+            UsageError: for a bad period or an opening state that does not fit.
             DataError: if the data is invalid for this plan.
             EvaluationError: if a value cannot be computed.
         """
@@ -184,4 +194,4 @@ class Plan:
             raise UsageError(
                 "run() takes a Dataset; build one with Dataset.from_dir or from_records"
             )
-        return evaluate(self.ir, dataset, self.periods(period, to))
+        return evaluate(self.ir, dataset, self.periods(period, to), opening=opening)

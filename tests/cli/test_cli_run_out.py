@@ -81,6 +81,7 @@ def test_manifest_describes_the_run(invoke: Invoke, ws: Workspace) -> None:
             }
             for table in ("ledger", "roster")
         ],
+        "opening": None,
         "decimal_context": {
             "precision": PRECISION,
             "rounding": "ROUND_HALF_EVEN",

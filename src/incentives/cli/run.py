@@ -21,16 +21,21 @@ without ``--out``, or an output directory that cannot be written.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 
 from incentives.cli._common import emit, is_terminal, load
 from incentives.cli._console import print_tables, terminal_console
 from incentives.data import Dataset
 from incentives.errors import UsageError
-from incentives.report.bundle import Bundle, write_bundle
+from incentives.report.bundle import Bundle, read_state, write_bundle
+from incentives.report.files import write_atomically
 from incentives.report.statements_csv import render_csv
 from incentives.report.statements_json import render_run_json
 from incentives.report.statements_table import period_tables, render_table, rows_summary
+from incentives.results.state import StateSnapshot
 
 __all__ = ["bundle_summary", "run"]
 
@@ -55,6 +60,18 @@ __all__ = ["bundle_summary", "run"]
     "--no-copy", is_flag=True, help="with --out: record the inputs' SHA-256 instead of copies"
 )
 @click.option("--trace", is_flag=True, help="include traces and named values in JSON output")
+@click.option(
+    "--opening",
+    "opening_path",
+    metavar="FILE",
+    help="start from this state (the --closing file of a run that ended just before)",
+)
+@click.option(
+    "--closing",
+    "closing_path",
+    metavar="FILE",
+    help="write the state after the last period, for a later run's --opening",
+)
 def run(
     plan_path: str,
     data_dir: str,
@@ -64,18 +81,43 @@ def run(
     out_dir: str | None,
     no_copy: bool,
     trace: bool,
+    opening_path: str | None,
+    closing_path: str | None,
 ) -> None:
     """Compute the statements of a plan for one or more periods."""
     if no_copy and out_dir is None:
         raise click.UsageError("--no-copy only applies to --out")
     plan = load(plan_path)
     periods = plan.periods(period, last)  # a bad period fails before any data is read
+    if (opening_path or closing_path) and not plan.ir.stateful:
+        raise UsageError(
+            "--opening and --closing are for plans that carry balances from one period "
+            "to the next; this plan carries nothing"
+        )
+    opening: tuple[str, bytes] | None = None
+    state = None
+    if opening_path is not None:
+        opening = (opening_path, _read(opening_path))
+        state = read_state(opening[1], opening_path)
     dataset = Dataset.from_dir(data_dir)
-    result = plan.run(dataset, period=periods[0], to=periods[-1])
+    result = plan.run(dataset, period=periods[0], to=periods[-1], opening=state)
+    if closing_path is not None and result.closing is not None:
+        try:
+            target = Path(closing_path)
+            write_atomically(target.parent, [(target.name, render_state(result.closing))])
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise UsageError(f"cannot write `{closing_path}`: {reason}") from None
     if out_dir is not None:
         try:
             bundle = write_bundle(
-                out_dir, plan, dataset, result, data_dir=data_dir, copy_inputs=not no_copy
+                out_dir,
+                plan,
+                dataset,
+                result,
+                data_dir=data_dir,
+                copy_inputs=not no_copy,
+                opening=opening,
             )
         except OSError as exc:
             reason = exc.strerror or str(exc)
@@ -89,6 +131,20 @@ def run(
         print_tables(period_tables(result), rows_summary(result.rows), terminal_console())
     else:
         emit(render_table(result))
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:  # noqa: PTH123 - the path as the user gave it
+            return handle.read()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the opening state ({exc.strerror})") from None
+
+
+def render_state(state: StateSnapshot) -> bytes:
+    """A state snapshot as canonical JSON bytes (sorted keys, final newline)."""
+    data = json.loads(state.model_dump_json())
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 def bundle_summary(bundle: Bundle) -> str:

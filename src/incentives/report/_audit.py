@@ -146,6 +146,12 @@ class RecordedOutput(_Recorded):
     sha256: _Sha
 
 
+class RecordedOpening(_Recorded):
+    file: str
+    sha256: _Sha
+    copy_path: _Path = Field(alias="copy")
+
+
 class RecordedManifest(_Recorded):
     """The parts of a manifest an audit uses."""
 
@@ -156,6 +162,7 @@ class RecordedManifest(_Recorded):
     periods: list[str] = Field(min_length=1)
     inputs: list[RecordedInput]
     outputs: list[RecordedOutput]
+    opening: RecordedOpening | None = None
 
 
 def corrupt(root: Path, reason: str) -> UsageError:

@@ -58,6 +58,7 @@ from incentives.report.manifest import build_manifest, render_manifest, sha256_h
 from incentives.report.statements_csv import render_csv
 from incentives.report.statements_json import render_run_json
 from incentives.results import RunResult
+from incentives.results.state import StateSnapshot
 
 __all__ = [
     "MANIFEST",
@@ -147,6 +148,7 @@ def build_bundle(
     *,
     data_dir: str | None = None,
     copy_inputs: bool = True,
+    opening: tuple[str, bytes] | None = None,
 ) -> Bundle:
     """Render every file of a bundle in memory.
 
@@ -157,6 +159,8 @@ def build_bundle(
         data_dir: the data directory as the user gave it (recorded only).
         copy_inputs: copy the input files into the bundle, or record only
             their hashes (an audit then needs the files).
+        opening: the opening state file the run started from (its path as
+            given, and its bytes); it is always copied, as ``inputs/opening.json``.
 
     Raises:
         UsageError: the plan or an input is not a file, or a file changed
@@ -174,6 +178,10 @@ def build_bundle(
             )
     copies = {table: f"inputs/{table}.csv" for table in sources} if copy_inputs else None
     input_files = [(copies[t], _input_bytes(dataset, t)) for t in sources] if copies else []
+    opening_entry = None
+    if opening is not None:
+        input_files.append((OPENING, opening[1]))
+        opening_entry = {"file": opening[0], "sha256": sha256_hex(opening[1]), "copy": OPENING}
     outputs = render_outputs(result)
     statements = [
         {"period": s.period, "payee": s.payee, "file": statement_file(s.period, s.payee)}
@@ -192,6 +200,7 @@ def build_bundle(
         plan_copy=plan_copy,
         input_copies=copies,
         statements=statements,
+        opening=opening_entry,
     )
     files = (
         (plan_copy, plan_bytes),
@@ -202,6 +211,25 @@ def build_bundle(
     return Bundle(files, plan_copy, len(sources), copy_inputs, len(statements), len(outputs))
 
 
+#: Where a bundle keeps the opening state a run started from.
+OPENING = "inputs/opening.json"
+
+
+def read_state(data: bytes, name: str) -> StateSnapshot:
+    """An opening state from its JSON bytes.
+
+    Raises:
+        UsageError: the bytes are not a state snapshot, naming the file.
+    """
+    try:
+        return StateSnapshot.model_validate_json(data)
+    except ValueError as exc:
+        first = str(exc).splitlines()[0]
+        raise UsageError(
+            f"{name}: not an opening state written by `incentives run` ({first})"
+        ) from None
+
+
 def write_bundle(
     directory: str | os.PathLike[str],
     plan: Plan,
@@ -210,6 +238,7 @@ def write_bundle(
     *,
     data_dir: str | None = None,
     copy_inputs: bool = True,
+    opening: tuple[str, bytes] | None = None,
 ) -> Bundle:
     """Render a bundle (:func:`build_bundle`) and write it atomically into ``directory``.
 
@@ -217,7 +246,9 @@ def write_bundle(
         UsageError: as :func:`build_bundle`.
         OSError: the directory cannot be written; then no file has changed.
     """
-    bundle = build_bundle(plan, dataset, result, data_dir=data_dir, copy_inputs=copy_inputs)
+    bundle = build_bundle(
+        plan, dataset, result, data_dir=data_dir, copy_inputs=copy_inputs, opening=opening
+    )
     previous = _previous_files(Path(directory))
     write_tree(directory, bundle.files)
     _remove_stale(Path(directory), previous - {name for name, _ in bundle.files})
@@ -335,7 +366,16 @@ def audit_bundle(path: str | os.PathLike[str], *, data_dir: str | None = None) -
     periods = plan.periods(manifest.periods[0], manifest.periods[-1])
     if [p.label for p in periods] != manifest.periods:
         raise _audit.corrupt(root, "its periods are not consecutive periods of the plan")
-    result = plan.run(dataset, period=periods[0], to=periods[-1])
+    opening = None
+    if manifest.opening is not None:
+        recorded = _audit.read_checked(
+            "opening", manifest.opening.file, root / manifest.opening.copy_path,
+            manifest.opening.sha256,
+        )  # fmt: skip
+        if isinstance(recorded, HashMismatch):
+            return AuditReport(os.fspath(path), tuple(warnings), (recorded,))
+        opening = read_state(recorded, manifest.opening.file)
+    result = plan.run(dataset, period=periods[0], to=periods[-1], opening=opening)
     result = result.model_copy(update={"engine": f"incentives {manifest.engine.version}"})
     recomputed = render_outputs(result)
     files = _audit.compare_outputs(root, manifest, recomputed)

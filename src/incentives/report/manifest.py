@@ -104,6 +104,7 @@ def build_manifest(
     plan_copy: str | None = None,
     input_copies: Mapping[str, str] | None = None,
     statements: Sequence[Mapping[str, str]] = (),
+    opening: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The manifest of one run, as plain JSON data.
 
@@ -119,6 +120,8 @@ def build_manifest(
         input_copies: table → where its copy is in the bundle; None when the
             inputs are not copied (only their hashes are recorded).
         statements: per statement, its ``period``, ``payee`` and ``file``.
+        opening: the opening state the run started from (``file``,
+            ``sha256``, ``copy``), or None.
 
     Returns:
         A dict of JSON values (strings, integers, booleans, null, lists, dicts).
@@ -149,6 +152,7 @@ def build_manifest(
             }
             for table in sorted(sources)
         ],
+        "opening": dict(opening) if opening is not None else None,
         "decimal_context": decimal_context(),
         "rounding": _rounding(plan.rounding),
         "rows": result.rows.model_dump(mode="json"),
