@@ -4,10 +4,17 @@ Commands, one module each:
 
 =========== =============================================================
 ``check``   diagnostics of plans (:mod:`incentives.cli.check`)
-``run``     statements as a table, JSON or CSV; ``--out`` writes them with a
-            manifest, atomically (:mod:`incentives.cli.run`)
+``run``     statements as a table, JSON or CSV; ``--out`` writes an audit
+            bundle atomically; ``--opening``/``--closing`` carry state
+            (:mod:`incentives.cli.run`)
 ``explain`` one payee's statement as a trace tree (:mod:`incentives.cli.explain`)
 ``test``    the examples plans carry, as tests (:mod:`incentives.cli.test`)
+``audit``   re-run a bundle and compare it byte for byte (:mod:`incentives.cli.audit`)
+``diff``    what two plans pay on the same data (:mod:`incentives.cli.diff`)
+``plot``    the pay curve of a plan (:mod:`incentives.cli.plot`)
+``doc``     the plan as a document for payees (:mod:`incentives.cli.doc`)
+``fmt``     the canonical layout of plans (:mod:`incentives.cli.fmt`)
+``schema``  the JSON Schema of run results (:mod:`incentives.cli.schema`)
 =========== =============================================================
 
 Output is plain, deterministic UTF-8 text when stdout is not a terminal (a

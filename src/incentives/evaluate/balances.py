@@ -430,7 +430,10 @@ class _Settlement:
         forfeited: dict[str, list[HeldItem]] = {}
         kept: list[HeldItem] = []
         before: dict[str, Decimal] = {}
+        components = {c.name: c for c in self.plan.components}
         for item in self.carry.held:
+            if item.waiting:
+                item = self._date_now_known(item, components[item.component])
             before[item.component] = before.get(item.component, Decimal(0)) + item.amount
             due = (item.release_period is not None and item.release_period <= period.label) or (
                 item.release_date is not None and item.release_date <= period.end
@@ -445,7 +448,6 @@ class _Settlement:
             else:
                 kept.append(item)
         self.carry.held = kept
-        components = {c.name: c for c in self.plan.components}
         for name in sorted(set(before) | set(released)):
             out = released.get(name, [])
             amount = sum((i.amount for i in out), Decimal(0))
@@ -475,6 +477,21 @@ class _Settlement:
             after = sum((i.amount for i in kept if i.component == name), Decimal(0))
             detail = f"{self.show(lost)} forfeited on termination" if lost else ""
             self.balance(name, "held", before.get(name, Decimal(0)), after, detail)
+
+    def _date_now_known(self, item: HeldItem, component: ir.Component) -> HeldItem:
+        """A held item waiting for its line's date, with the date if the ledger now has it.
+
+        An item held in an earlier run (read from an opening state) whose line
+        had no date then is released once a later ledger fills the date in.
+        """
+        hold = component.hold
+        line = self.inp.ledger.get(item.txn_id or "")
+        if hold is None or hold.column is None or line is None:
+            return item
+        day = line.values.get(hold.column)
+        if not isinstance(day, date):
+            return item
+        return item.model_copy(update={"release_date": day, "waiting": False})
 
     def _clawbacks(self) -> None:
         for clawback in self.plan.clawbacks:

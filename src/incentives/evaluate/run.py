@@ -54,6 +54,7 @@ from incentives.source import Span
 
 __all__ = [
     "EXCLUDED_BEFORE_START",
+    "EXCLUDED_EARLIER",
     "EXCLUDED_INACTIVE",
     "EXCLUDED_NOT_EARNED",
     "EXCLUDED_OTHER_PLAN",
@@ -64,6 +65,7 @@ __all__ = [
 
 EXCLUDED_OUTSIDE = "dated outside the periods of this run"
 EXCLUDED_BEFORE_START = "dated before the plan starts"
+EXCLUDED_EARLIER = "dated in an earlier period: read only for the balances carried into this run"
 EXCLUDED_NOT_EARNED = "not earned yet: its earning date is empty"
 EXCLUDED_OTHER_PLAN = "the payee is on another plan"
 EXCLUDED_INACTIVE = "the payee was not active on the line's date"
@@ -229,7 +231,9 @@ class _Run:
         plan, data = self.plan, self.data
         evaluated = self.evaluated_periods()
         credits = [c for c in credit_lines(plan, data) if self._counts(c)]
-        rows = _account(plan, data, credits, {p.label for p in self.periods}, self)
+        shown = {p.label for p in self.periods}
+        earlier = {p.label for p in evaluated} - shown
+        rows = _account(plan, data, credits, shown, earlier, self)
         credits, refunds = self.split_refunds(credits)
         by_payee: dict[str, list[Credit]] = defaultdict(list)
         for credit in credits:
@@ -400,9 +404,14 @@ def _account(
     data: ValidatedData,
     credits: list[Credit],
     labels: set[str],
+    earlier: set[str],
     run: _Run,
 ) -> RowAccounting:
     """Every ledger row: credited to a statement of this run, or excluded with a reason.
+
+    ``earlier`` are the periods evaluated before the run's own only to derive
+    the carried state (a stateful plan run without an opening state); a line
+    in one of them is not on a statement of this run, and says why.
 
     A split line counts as credited if any of its credits is; otherwise it
     takes the reason of its credit that came closest to counting.
@@ -417,10 +426,12 @@ def _account(
             status = 1
         elif day is None:
             status = -1
-        elif plan.scheme.period_of(day).label not in labels:
+        elif (label := plan.scheme.period_of(day).label) in earlier:
+            status = 3
+        elif label not in labels:
             status = 2
         else:
-            status = 3
+            status = 4
         txn = credit.line.txn_id
         best[txn] = max(best[txn], status)
     reasons = {
@@ -429,11 +440,12 @@ def _account(
         0: EXCLUDED_OTHER_PLAN,
         1: EXCLUDED_INACTIVE,
         2: EXCLUDED_OUTSIDE,
+        3: EXCLUDED_EARLIER,
     }
-    excluded: Counter[str] = Counter(reasons[s] for s in best.values() if s < 3)
+    excluded: Counter[str] = Counter(reasons[s] for s in best.values() if s < 4)
     return RowAccounting(
         read=len(data.ledger),
-        credited=sum(1 for s in best.values() if s == 3),
+        credited=sum(1 for s in best.values() if s == 4),
         excluded=dict(sorted(excluded.items())),
     )
 

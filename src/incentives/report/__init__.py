@@ -11,4 +11,10 @@ terminal or hash seed:
 * :mod:`~incentives.report.explain`: one statement as a trace tree
 * :mod:`~incentives.report.manifest`: the run manifest with every hash
 * :mod:`~incentives.report.files`: atomic writing of output files
+* :mod:`~incentives.report.bundle`: audit bundles, written and replayed
+* :mod:`~incentives.report.html`: HTML statements (Jinja2 templates)
+* :mod:`~incentives.report.schema`: the JSON Schema of run results
+* :mod:`~incentives.report.diff`: two plans' pay compared per component
+* :mod:`~incentives.report.curve` and :mod:`~incentives.report.plot`: pay curves
+* :mod:`~incentives.report.plandoc`: a plan as a Markdown or HTML document
 """

@@ -307,3 +307,40 @@ def test_a_stateful_plan_must_say_when_it_starts() -> None:
 DRAW_PLAN_WITHOUT_START = (
     'plan "P" version "1" currency USD period month rounding half_up to 0.01 on components\n' + DRAW
 )
+
+
+def test_a_held_line_waiting_for_its_date_is_released_when_a_later_ledger_has_it() -> None:
+    plan = plan_of(
+        "ledger columns\n  paid_on: date optional\n"
+        "measure sales = sum amount\n"
+        "commission c\n  pays 10% of sales\n  hold back 50% until paid_on\n"
+        "upon termination holdbacks forfeited\n"
+    )
+    unpaid = ledger(("s1", "2026-01-10", "a", "1000", {"paid_on": ""}))
+    january = plan.run(unpaid, period="2026-01")
+    (item,) = january.closing.payees["a"].held
+    assert item.waiting and item.release_date is None
+    # In March the customer has paid (on 2026-02-20): the March run, continuing
+    # from January's closing state, releases the 50 held back.
+    paid = ledger(("s1", "2026-01-10", "a", "1000", {"paid_on": "2026-02-20"}))
+    rest = incentives.evaluate.evaluate(
+        plan.ir, paid, plan.periods("2026-02", "2026-03"), opening=january.closing
+    )
+    released = {s.period: s.amount("c_released") for s in rest.statements}
+    assert released == {"2026-02": D("50.00"), "2026-03": D("0")}
+    assert rest.closing.payees["a"].held == []
+
+
+def test_lines_read_only_for_carried_balances_are_accounted_as_such() -> None:
+    plan = plan_of(DRAW)
+    data = ledger(
+        ("t1", "2026-01-10", "a", "5000"),
+        ("t2", "2026-02-10", "a", "13000"),
+        ("t3", "2026-03-10", "a", "20000"),
+    )
+    rows = plan.run(data, period="2026-02").rows
+    assert (rows.read, rows.credited) == (3, 1)
+    assert rows.excluded == {
+        incentives.evaluate.run.EXCLUDED_EARLIER: 1,
+        incentives.evaluate.run.EXCLUDED_OUTSIDE: 1,
+    }
