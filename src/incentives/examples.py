@@ -79,9 +79,10 @@ def _run(plan: ir.Plan, example: ir.Example) -> ExampleOutcome:
         diagnostic = Diagnostic("E502", str(exc), example.span)
         return ExampleOutcome(example.title, example.span, problems=[diagnostic])
     mismatches = []
+    optional = optional_lines(plan)
     for payee, name, expected, currency, label, span in example.expectations:
         period = plan.scheme.parse(label).label if label else result.periods[-1]
-        actual, actual_currency = _actual(result, payee, name, period)
+        actual, actual_currency = _actual(result, payee, name, period, optional)
         if not _equal(expected, actual) or (
             currency is not None and actual_currency is not None and currency != actual_currency
         ):
@@ -96,8 +97,21 @@ def _run(plan: ir.Plan, example: ir.Example) -> ExampleOutcome:
     )
 
 
+def optional_lines(plan: ir.Plan) -> frozenset[str]:
+    """Statement lines the plan adds only when they pay something (0 when absent)."""
+    names = {"total_cap", "total_floor", "total_horizon_cap"}
+    for draw in plan.draws:
+        names |= {draw.name, f"{draw.name}_recovery"}
+    names |= {clawback.name for clawback in plan.clawbacks}
+    names |= {floor.name for floor in plan.wage_floors}
+    for c in plan.components:
+        if c.hold is not None:
+            names |= {f"{c.name}_held", f"{c.name}_released"}
+    return frozenset(names)
+
+
 def _actual(
-    result: RunResult, payee: str, name: str | None, period: str
+    result: RunResult, payee: str, name: str | None, period: str, optional: frozenset[str]
 ) -> tuple[Value | None, str | None]:
     """The value an expectation names, and its currency if it is a statement amount."""
     statements = [s for s in result.statements if s.payee == payee and s.period == period]
@@ -111,6 +125,8 @@ def _actual(
             return line.amount, line.currency
     node = statement.values.get(name)
     if node is None or node.value is None:
+        if name in optional:
+            return Decimal(0), statement.currency
         return None, None
     return node.value, None
 

@@ -47,6 +47,7 @@ __all__ = [
     "DrawClause",
     "DrawDecl",
     "DrawShortfall",
+    "ContactClause",
     "EarnOn",
     "ExExchange",
     "ExExpect",
@@ -123,6 +124,10 @@ __all__ = [
     "Unary",
     "VersionClause",
     "VersionsClause",
+    "WageClause",
+    "WageFloorDecl",
+    "WageRate",
+    "WageShortfall",
     "WhenClause",
     "WhereClause",
 ]
@@ -356,9 +361,17 @@ class VersionsClause:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class ContactClause:
+    """``contact "Compensation team, comp@example.com"``: whom payees ask about their pay."""
+
+    text: str
+    span: Span
+
+
 HeaderClause = (
     VersionClause | DescriptionClause | CurrencyClause | PeriodClause | RoundingClause
-    | StartsClause | VersionsClause
+    | StartsClause | VersionsClause | ContactClause
 )  # fmt: skip
 
 
@@ -776,6 +789,36 @@ class TerminationDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class WageRate:
+    """``at 16.00 USD per hour of hours_worked``."""
+
+    rate: Expr
+    hours: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class WageShortfall:
+    """``shortfall topped up`` or ``shortfall flagged``."""
+
+    topped_up: bool
+    span: Span
+
+
+WageClause = WageRate | WageShortfall | WhenClause
+
+
+@dataclass(frozen=True, slots=True)
+class WageFloorDecl:
+    """``wage floor NAME ["label"]``: pay at least a rate per hour worked."""
+
+    name: Name
+    label: str | None
+    clauses: tuple[WageClause, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class ExPeriod:
     """``period "2026-03"`` or ``period "2026-01" to "2026-03"``."""
 
@@ -966,6 +1009,7 @@ Declaration = (
     | DrawDecl
     | ClawbackDecl
     | TerminationDecl
+    | WageFloorDecl
 )
 
 

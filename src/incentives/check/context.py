@@ -49,6 +49,7 @@ SymbolKind = Literal[
     "component",
     "draw",
     "clawback",
+    "wage_floor",
     "period",  # period_start, period_end, tenure_month
 ]
 
@@ -66,6 +67,7 @@ KIND_WORDS: dict[str, str] = {
     "component": "a pay component",
     "draw": "a draw",
     "clawback": "a clawback",
+    "wage_floor": "a wage floor",
     "period": "a value of the pay period",
 }
 

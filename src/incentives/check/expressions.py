@@ -177,7 +177,7 @@ def _ref(ctx: CheckContext, expr: n.Ref, name: n.Name) -> tuple[Type, Level]:
             hint=f"apply it: `{name.text} on BASE` or `{name.text} at VALUE`",
         )
         return ctx.record(expr, ERROR, Level.CONST)
-    if symbol.kind in ("draw", "clawback"):
+    if symbol.kind in ("draw", "clawback", "wage_floor"):
         ctx.error(
             "E207",
             f"`{name.text}` is {KIND_WORDS[symbol.kind]}, settled after every component; "

@@ -27,6 +27,15 @@ _REQUIRED = {
 }
 
 
+#: What each optional clause is called in messages.
+_WORDS = {
+    n.DescriptionClause: "description",
+    n.StartsClause: "start date",
+    n.VersionsClause: "rule for versions",
+    n.ContactClause: "contact",
+}
+
+
 def check_header(ctx: CheckContext) -> None:
     header = ctx.plan.header
     if not header.name.strip():
@@ -35,7 +44,7 @@ def check_header(ctx: CheckContext) -> None:
     for clause in header.clauses:
         first = seen.setdefault(type(clause), clause)
         if first is not clause:
-            word = _REQUIRED.get(type(clause), ("description", ""))[0]
+            word = _WORDS.get(type(clause)) or _REQUIRED[type(clause)][0]
             ctx.error(
                 "E403",
                 f"the plan's {word} is given twice",

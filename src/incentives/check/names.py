@@ -122,10 +122,14 @@ def declare_names(ctx: CheckContext, reserved: frozenset[str]) -> None:
             case n.RateTableDecl(name=ident):
                 _check_reserved(ctx, ident, reserved)
                 ctx.declare(Symbol(ident.text, "rate_table", ident.span, decl))
-            case n.DrawDecl(name=ident) | n.ClawbackDecl(name=ident):
+            case n.DrawDecl(name=ident) | n.ClawbackDecl(name=ident) | n.WageFloorDecl(name=ident):
                 _check_reserved(ctx, ident, reserved)
-                kind: Literal["draw", "clawback"] = (
-                    "draw" if isinstance(decl, n.DrawDecl) else "clawback"
+                kind: Literal["draw", "clawback", "wage_floor"] = (
+                    "draw"
+                    if isinstance(decl, n.DrawDecl)
+                    else "clawback"
+                    if isinstance(decl, n.ClawbackDecl)
+                    else "wage_floor"
                 )
                 ctx.declare(
                     Symbol(ident.text, kind, ident.span, decl, money(ctx.currency), Level.PAYEE,
@@ -237,7 +241,9 @@ def report_unused(ctx: CheckContext) -> None:
     if tenure is not None and tenure.used and "start_date" in ctx.symbols:
         ctx.symbols["start_date"].used = True  # tenure is counted from it
     for symbol in ctx.symbols.values():
-        if symbol.used or symbol.kind in ("builtin", "period", "component", "draw", "clawback"):
+        if symbol.used or symbol.kind in (
+            "builtin", "period", "component", "draw", "clawback", "wage_floor"
+        ):
             continue
         ctx.warning(
             "W110",

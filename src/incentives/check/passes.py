@@ -21,6 +21,7 @@ from incentives.check.quotas import check_quotas
 from incentives.check.rate_tables import register_rate_tables
 from incentives.check.stateful import check_stateful, check_versions
 from incentives.check.tiers import register_tiers
+from incentives.check.wage import check_wage_floors
 
 __all__ = ["PASSES", "Pass"]
 
@@ -62,6 +63,7 @@ def _crediting(ctx: CheckContext, reserved: frozenset[str]) -> None:
 def _stateful(ctx: CheckContext, reserved: frozenset[str]) -> None:
     check_versions(ctx)
     check_stateful(ctx)
+    check_wage_floors(ctx)
 
 
 def _examples(ctx: CheckContext, reserved: frozenset[str]) -> None:

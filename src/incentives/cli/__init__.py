@@ -14,6 +14,8 @@ Commands, one module each:
 ``plot``    the pay curve of a plan (:mod:`incentives.cli.plot`)
 ``doc``     the plan as a document for payees (:mod:`incentives.cli.doc`)
 ``fmt``     the canonical layout of plans (:mod:`incentives.cli.fmt`)
+``report``  where the team stands mid-period: targets to date, pace,
+            projection, as HTML or JSON (:mod:`incentives.cli.report`)
 ``schema``  the JSON Schema of run results (:mod:`incentives.cli.schema`)
 =========== =============================================================
 

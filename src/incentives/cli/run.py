@@ -34,7 +34,12 @@ from incentives.report.bundle import Bundle, read_state, write_bundle
 from incentives.report.files import write_atomically
 from incentives.report.statements_csv import render_csv
 from incentives.report.statements_json import render_run_json
-from incentives.report.statements_table import period_tables, render_table, rows_summary
+from incentives.report.statements_table import (
+    period_tables,
+    render_table,
+    rows_summary,
+    wage_shortfalls,
+)
 from incentives.results.state import StateSnapshot
 
 __all__ = ["bundle_summary", "run"]
@@ -130,7 +135,10 @@ def run(
     elif is_terminal():
         print_tables(period_tables(result), rows_summary(result.rows), terminal_console())
     else:
-        emit(render_table(result))
+        emit(render_table(result))  # lists the wage shortfalls itself
+        return
+    for line in wage_shortfalls(result):
+        emit(f"warning: {line}\n", err=True)
 
 
 def _read(path: str) -> bytes:

@@ -45,6 +45,7 @@ __all__ = [
     "CreditRule",
     "Crediting",
     "Draw",
+    "WageFloor",
     "Example",
     "Excess",
     "Expr",
@@ -539,6 +540,19 @@ class Clawback:
 
 
 @dataclass(frozen=True, slots=True)
+class WageFloor:
+    """Pay at least ``rate`` × ``hours`` a period: a shortfall is topped up or flagged."""
+
+    name: str
+    label: str
+    rate: Expr
+    hours: Expr
+    topped_up: bool
+    when: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Termination:
     holdbacks: Literal["released", "forfeited"] | None
     draws: Literal["forgiven", "recovered"] | None
@@ -656,6 +670,9 @@ class Plan:
     draws: tuple[Draw, ...] = ()
     clawbacks: tuple[Clawback, ...] = ()
     termination: Termination = field(default_factory=lambda: Termination(None, None))
+    wage_floors: tuple[WageFloor, ...] = ()
+    #: Whom payees ask about their pay (the header's ``contact``), or "".
+    contact: str = ""
 
     @property
     def stateful(self) -> bool:

@@ -456,6 +456,27 @@ class _Lowering:
             )
         return tuple(found)
 
+    def wage_floors(self) -> tuple[ir.WageFloor, ...]:
+        found = []
+        for decl in self.cp.ast.declarations:
+            if not isinstance(decl, n.WageFloorDecl):
+                continue
+            rate = next(c for c in decl.clauses if isinstance(c, n.WageRate))
+            rule = next(c for c in decl.clauses if isinstance(c, n.WageShortfall))
+            when = next((c for c in decl.clauses if isinstance(c, n.WhenClause)), None)
+            found.append(
+                ir.WageFloor(
+                    decl.name.text,
+                    decl.label or decl.name.text,
+                    self.expr(rate.rate),
+                    self.expr(rate.hours),
+                    rule.topped_up,
+                    self.expr(when.condition) if when is not None else None,
+                    decl.span,
+                )
+            )
+        return tuple(found)
+
     def clawbacks(self) -> tuple[ir.Clawback, ...]:
         found = []
         for decl in self.cp.ast.declarations:
@@ -791,6 +812,10 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
         draws=low.draws(),
         clawbacks=low.clawbacks(),
         termination=low.termination(),
+        wage_floors=low.wage_floors(),
+        contact=next(
+            (c.text for c in ast.header.clauses if isinstance(c, n.ContactClause)), ""
+        ),
     )
 
 

@@ -48,7 +48,7 @@ from incentives.evaluate.attribution import line_earnings
 from incentives.evaluate.closures import compile_expr
 from incentives.evaluate.crediting import Credit
 from incentives.evaluate.measures import MeasureValue
-from incentives.evaluate.statement import PayeeEnv
+from incentives.evaluate.statement import PayeeEnv, guard, plan_text
 from incentives.evaluate.trace import span_text
 from incentives.money import format_decimal, quantize
 from incentives.periods import Period, PeriodScheme, calendar_period
@@ -123,19 +123,21 @@ class _Settlement:
         self.closures: dict[int, Callable[..., object]] = {}
 
     # ------------------------------------------------------------ helpers
-    def value(self, expr: ir.Expr) -> Decimal:
+    def _eval(self, expr: ir.Expr) -> object:
+        """An expression's value for the payee and period (a ComputeProblem if it has none)."""
         key = id(expr)
         if key not in self.closures:
             self.closures[key] = compile_expr(expr)
-        value = self.closures[key](self.inp.env)
+        closure = self.closures[key]
+        return guard(plan_text(self.plan, expr.span), expr.span, lambda: closure(self.inp.env))
+
+    def value(self, expr: ir.Expr) -> Decimal:
+        value = self._eval(expr)
         assert isinstance(value, Decimal)
         return value
 
     def truthy(self, expr: ir.Expr) -> bool:
-        key = id(expr)
-        if key not in self.closures:
-            self.closures[key] = compile_expr(expr)
-        return bool(self.closures[key](self.inp.env))
+        return bool(self._eval(expr))
 
     def round(self, amount: Decimal) -> Decimal:
         rounding = self.plan.rounding

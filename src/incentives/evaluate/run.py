@@ -34,10 +34,11 @@ from incentives.evaluate.balances import Carry, SettleInput, settle
 from incentives.evaluate.closures import compile_expr
 from incentives.evaluate.crediting import Credit, credit_lines, fx_rate
 from incentives.evaluate.measures import LineEnv, PayeeLines, compile_measures, compute_measures
-from incentives.evaluate.statement import CompiledPlan, PayeeEnv, PayeeRun
+from incentives.evaluate.statement import CompiledPlan, ComputeProblem, PayeeEnv, PayeeRun
 from incentives.evaluate.teams import Hierarchy, TeamView, team_lines
 from incentives.evaluate.tiers import NoBandError
 from incentives.evaluate.trace import describe
+from incentives.evaluate.wage import check_wages
 from incentives.money import evaluation_context, format_decimal, minor_unit, quantize
 from incentives.periods import Period, PeriodKind, PeriodScheme
 from incentives.results.models import (
@@ -273,6 +274,14 @@ class _Run:
                     )
                     if statement is None:
                         continue
+                if plan.wage_floors:
+                    try:
+                        statement = check_wages(plan, statement, state.env)
+                    except ComputeProblem as problem:
+                        self.problems.append(
+                            problem.to_diagnostic(state.env.payee.id, period.label)
+                        )
+                        continue
                 if period.label in reported:
                     statements.append(
                         _payout(plan, data, statement, state.env.payee, self.problems)
@@ -379,6 +388,9 @@ class _Run:
                 ),
                 carry,
             )
+        except ComputeProblem as problem:
+            self.problems.append(problem.to_diagnostic(payee.id, period.label))
+            return None
         except NoBandError as exc:
             # Lines fill the bands in date order to say what each earned; a
             # negative line first can take the running base below every band.

@@ -38,7 +38,14 @@ from incentives.results.models import Statement, StatementLine, TraceNode
 from incentives.source import Span
 from incentives.values import Value
 
-__all__ = ["CompiledPlan", "PayeeEnv", "PayeeRun", "evaluate_statement"]
+__all__ = [
+    "CompiledPlan",
+    "ComputeProblem",
+    "PayeeEnv",
+    "PayeeRun",
+    "evaluate_statement",
+    "guard",
+]
 
 
 class _MissingMetric(LookupError):
@@ -216,7 +223,7 @@ class PayeeRun:
                     _quota(self.compiled, env, plan.quotas[name])
                 else:
                     _measure(env, plan, name, self.measures[name])
-            except _Problem as problem:
+            except ComputeProblem as problem:
                 problems.append(problem.to_diagnostic(env.payee.id, env.period.label))
                 self.failed = True
 
@@ -229,7 +236,7 @@ class PayeeRun:
         lines = sorted(self.lines, key=lambda line: _component_index(plan, line.component))
         try:
             lines += _total_adjustments(self.compiled, env, lines)
-        except _Problem as problem:
+        except ComputeProblem as problem:
             problems.append(problem.to_diagnostic(env.payee.id, env.period.label))
             return None
         total = Decimal(0)
@@ -269,7 +276,9 @@ def _component_index(plan: ir.Plan, name: str) -> int:
     return len(plan.components)  # pragma: no cover
 
 
-class _Problem(Exception):
+class ComputeProblem(Exception):
+    """A value that cannot be computed for one payee and period (an R-code)."""
+
     def __init__(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
         super().__init__(message)
         self.code, self.message, self.span, self.hint = code, message, span, hint
@@ -286,61 +295,61 @@ class _Problem(Exception):
 _T = TypeVar("_T")
 
 
-def _guard(name: str, span: Span, run: Callable[[], _T]) -> _T:
+def guard(name: str, span: Span, run: Callable[[], _T]) -> _T:
     """Run a computation, turning arithmetic and lookup failures into problems."""
     try:
         return run()
     except (DivisionByZero, InvalidOperation):
-        raise _Problem(
+        raise ComputeProblem(
             "R702",
             f"`{name}` divides by zero",
             span,
             "is a quota or a measure it divides by zero for this payee?",
         ) from None
     except ZeroQuotaError as exc:
-        raise _Problem(
+        raise ComputeProblem(
             "R702",
             f"`{name}` reads attainment against a quota of {format_decimal(exc.quota)}",
             span,
             "attainment is undefined for a zero quota; give the payee a quota",
         ) from None
     except NoBandError as exc:
-        raise _Problem(
+        raise ComputeProblem(
             "R703",
             f"`{name}`: {format_decimal(exc.value)} falls below every band of `{exc.table}`",
             span,
             f"add a band below the first one of `{exc.table}` to say what it pays",
         ) from None
     except _MissingMetric as exc:
-        raise _Problem(
+        raise ComputeProblem(
             "R704",
             f"no `{exc.name}` metric in the metrics table",
             span,
             f"add the metric, or give `{exc.name}` a default in the plan",
         ) from None
     except EmptyTeam as exc:
-        raise _Problem(
+        raise ComputeProblem(
             "R709",
             f"`{name}`: the {exc.what} has no payees this period",
             span,
             "use `sum of …`, which is 0 for an empty team, or guard it with `if`",
         ) from None
     except _MissingField as exc:
-        raise _Problem(
+        raise ComputeProblem(
             "R707",
             f"the roster has no `{exc.name}` for this payee",
             span,
             f"fill in `{exc.name}` in roster.csv",
         ) from None
     except MissingQuota as exc:
-        raise _Problem(
+        raise ComputeProblem(
             "R701",
             f"the quotas table has no goal for {exc.label}",
             span,
             f"add a row `{exc.payee},{exc.label},<amount>,<currency>` to quotas.csv",
         ) from None
     except ValueError as exc:
-        raise _Problem("R706", f"`{name}`: {exc}", span) from None
+        raise ComputeProblem("R706", f"`{name}`: {exc}", span) from None
 
 
 def _measure(env: PayeeEnv, plan: ir.Plan, name: str, value: MeasureValue) -> None:
@@ -367,7 +376,7 @@ def plan_text(plan: ir.Plan, span: Span) -> str:
 def _let(compiled: CompiledPlan, env: PayeeEnv, let: ir.Let) -> None:
     env.start()
     closure = compiled.closure(let.value)
-    value = _guard(let.name, let.span, lambda: closure(env))
+    value = guard(let.name, let.span, lambda: closure(env))
     env.values[let.name] = value
     detail = "; ".join([plan_text(compiled.plan, let.value.span), *_note_texts(env)])
     env.traces[let.name] = TraceNode(
@@ -391,7 +400,7 @@ def _quota(compiled: CompiledPlan, env: PayeeEnv, quota: ir.Quota) -> None:
         assert isinstance(value, Decimal)
         return value
 
-    result = _guard(
+    result = guard(
         quota.name,
         quota.span,
         lambda: quota_for(quota, compiled.plan, env.payee, env.period, env.data, goal_value),
@@ -450,7 +459,7 @@ def _component(
 
     if c.when is not None:
         when = compiled.closure(c.when)
-        if not _guard(c.name, c.when.span, lambda: when(env)):
+        if not guard(c.name, c.when.span, lambda: when(env)):
             condition = plan_text(plan, c.when.span)
             adjust(
                 "condition",
@@ -462,8 +471,8 @@ def _component(
     if c.gate is not None and amount != 0:
         gate = c.gate
         base_f, threshold_f = compiled.closure(gate.base), compiled.closure(gate.threshold)
-        base = _money(_guard(c.name, gate.span, lambda: base_f(env)))
-        threshold = _money(_guard(c.name, gate.span, lambda: threshold_f(env)))
+        base = _money(guard(c.name, gate.span, lambda: base_f(env)))
+        threshold = _money(guard(c.name, gate.span, lambda: threshold_f(env)))
         if base < threshold:
             adjust(
                 "gate",
@@ -476,12 +485,12 @@ def _component(
     limits: dict[str, Decimal] = {}
     if c.cap is not None:
         cap_f = compiled.closure(c.cap)
-        cap = limits["cap"] = _money(_guard(c.name, c.cap.span, lambda: cap_f(env)))
+        cap = limits["cap"] = _money(guard(c.name, c.cap.span, lambda: cap_f(env)))
         if amount > cap:
             adjust("cap", "cap", cap, f"capped at {show(cap, c.type)}", c.cap.span)
     if c.floor is not None:
         floor_f = compiled.closure(c.floor)
-        floor = limits["floor"] = _money(_guard(c.name, c.floor.span, lambda: floor_f(env)))
+        floor = limits["floor"] = _money(guard(c.name, c.floor.span, lambda: floor_f(env)))
         if amount < floor:
             adjust(
                 "floor",
@@ -560,7 +569,7 @@ def _payment(
         return node, raw
     if c.factor is not None:
         factor_f = compiled.closure(c.factor)
-        factor = _money(_guard(c.name, c.factor.span, lambda: factor_f(env)))
+        factor = _money(guard(c.name, c.factor.span, lambda: factor_f(env)))
         factor_type = c.factor.type
         uplift = factor - 1
         parts = []
@@ -592,7 +601,7 @@ def _payment(
         return node, raw
     assert c.amount is not None
     amount_f = compiled.closure(c.amount)
-    raw = _money(_guard(c.name, c.amount.span, lambda: amount_f(env)))
+    raw = _money(guard(c.name, c.amount.span, lambda: amount_f(env)))
     tier_notes = [p for k, _, p in env.notes if k == "tiers"]
     breakdown_parts: list[TraceNode] = []
     detail = None
@@ -639,7 +648,7 @@ def _total_adjustments(
             continue
         env.start()
         limit = _money(
-            _guard(f"total {kind}", limit_expr.span, partial(compiled.closure(limit_expr), env))
+            guard(f"total {kind}", limit_expr.span, partial(compiled.closure(limit_expr), env))
         )
         if (kind == "cap" and total > limit) or (kind == "floor" and total < limit):
             target = limit

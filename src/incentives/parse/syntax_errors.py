@@ -40,7 +40,7 @@ _PHRASES = {
 _DECLARATION_STARTS = {
     "ledger", "roster", "metrics", "holidays", "let", "measure", "quota", "tiers",
     "rate", "commission", "bonus", "spiff", "multiplier", "total", "example",
-    "crediting", "fx", "draw", "clawback", "upon",
+    "crediting", "fx", "draw", "clawback", "upon", "wage",
 }  # fmt: skip
 _VALUE_STARTS = {"MONEY", "PERCENT", "NUMBER", "DATE", "STRING", "true", "false", "NAME"}
 _OPERATORS = {"!=", "*", "+", "-", "/", "<=", "<", "=", ">=", ">", "and", "in", "not", "of", "or"}

@@ -248,6 +248,10 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         return n.VersionClause(_unquote(str(children[0])), self.span(meta))
 
     @_rule
+    def contact_clause(self, meta: Meta, children: list[Token]) -> n.ContactClause:
+        return n.ContactClause(_unquote(str(children[0])), self.span(meta))
+
+    @_rule
     def description_clause(self, meta: Meta, children: list[Token]) -> n.DescriptionClause:
         return n.DescriptionClause(_unquote(str(children[0])), self.span(meta))
 
@@ -698,6 +702,24 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     holdbacks_forfeited = _termination("holdbacks_forfeited")
     draws_forgiven = _termination("draws_forgiven")
     draws_recovered = _termination("draws_recovered")
+
+    @_rule
+    def wage_floor_decl(self, meta: Meta, children: list[Any]) -> n.WageFloorDecl:
+        name, label, *clauses = children
+        text = _unquote(str(label)) if label is not None else None
+        return n.WageFloorDecl(name, text, tuple(clauses), self.span(meta))
+
+    @_rule
+    def wage_rate(self, meta: Meta, children: list[Any]) -> n.WageRate:
+        return n.WageRate(children[0], children[1], self.span(meta))
+
+    @_rule
+    def wage_topped_up(self, meta: Meta, children: list[Any]) -> n.WageShortfall:
+        return n.WageShortfall(True, self.span(meta))
+
+    @_rule
+    def wage_flagged(self, meta: Meta, children: list[Any]) -> n.WageShortfall:
+        return n.WageShortfall(False, self.span(meta))
 
     @_rule
     def total_decl(self, meta: Meta, children: list[Any]) -> n.TotalDecl:

@@ -3,7 +3,10 @@
 Contract: :func:`explain_tree` turns a :class:`~incentives.results.Statement`
 into a :class:`TreeNode` tree: the statement at the root (its total as a
 note), a branch per statement line, and under each line its trace, parts
-nested in trace order. Every node shows its value with its unit
+nested in trace order; then, when the statement has them, a ``balances``
+branch (each carried amount, opening → closing) and a ``minimum wage``
+branch (each check: the minimum, what was paid, the shortfall, and whether
+it was topped up or only flagged). Every node shows its value with its unit
 (``41994.50 USD``; percents as ``116.5%``), and as notes its detail, its plan
 location (``at plans/x.plan:12:3``) and the ledger ``txn_id``\\ s behind it.
 
@@ -29,7 +32,8 @@ from decimal import Decimal
 
 from incentives.money import evaluation_context, format_decimal
 from incentives.report._text import visible, wrap_words
-from incentives.results import Statement, StatementLine, TraceNode
+from incentives.results import Statement, StatementLine, TraceNode, WageCheck
+from incentives.results.models import Balance
 
 __all__ = ["TreeNode", "explain_tree", "render_explain", "render_tree", "show_value"]
 
@@ -83,8 +87,41 @@ def explain_tree(statement: Statement) -> TreeNode:
         title += f" ({s.payee_name})"
     title += f", {s.period} ({s.start.isoformat()} to {s.end.isoformat()})"
     total = f"total = {format_decimal(s.total)} {s.currency}"
-    lines = tuple(_LineTree(s).build(line) for line in s.lines)
-    return TreeNode(title, (total,), lines)
+    branches = [_LineTree(s).build(line) for line in s.lines]
+    if s.balances:
+        branches.append(TreeNode("balances", (), tuple(_balance(s, b) for b in s.balances)))
+    if s.wage_checks:
+        checks = tuple(_wage_check(w) for w in s.wage_checks)
+        branches.append(TreeNode("minimum wage", (), checks))
+    return TreeNode(title, (total,), tuple(branches))
+
+
+def _balance(s: Statement, b: Balance) -> TreeNode:
+    text = (
+        f"{b.name} ({b.kind}): {format_decimal(b.opening)} → {format_decimal(b.closing)} "
+        f"{s.currency}"
+    )
+    return TreeNode(text, (b.detail,) if b.detail else ())
+
+
+#: Each outcome of a minimum wage check, in words.
+_OUTCOMES = {
+    "met": "met",
+    "topped_up": "topped up by the line of the same name",
+    "below_minimum": "BELOW THE MINIMUM: flagged by the plan, not paid",
+}
+
+
+def _wage_check(w: WageCheck) -> TreeNode:
+    money = f" {w.currency}"
+    notes = (
+        f"{format_decimal(w.rate)}{money} per hour × {format_decimal(w.hours)} hours = "
+        f"{format_decimal(w.minimum)}{money}",
+        f"paid before the check: {format_decimal(w.paid)}{money}",
+        f"shortfall: {format_decimal(w.shortfall)}{money}",
+        f"at {w.at}",
+    )
+    return TreeNode(f"{w.name}: {_OUTCOMES[w.outcome]}", notes)
 
 
 class _LineTree:

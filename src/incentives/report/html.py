@@ -18,8 +18,9 @@ page, the JSON and the CSV agree byte for byte on every number. (A percent
 is shown as its fraction with the decimal point moved two places, an exact
 shift, as ``incentives explain`` does.) A balances section (draws,
 holdbacks, withheld cap excess: opening and closing amounts) is drawn only
-when the statement's JSON carries a non-empty ``balances`` list; version 1
-statements have none, and their pages have no such section.
+when the statement's JSON carries a non-empty ``balances`` list, and a
+minimum wage section (hours, rate, minimum, what was paid, the shortfall and
+whether it was topped up or only flagged) when it carries ``wage_checks``.
 
 Safety: autoescaping is on for every value, and every text from the plan or
 the data also goes through :func:`~incentives.report._text.visible`, so a
@@ -158,6 +159,7 @@ def render_statement_html(result: RunResult, statement: Statement) -> str:
         "values": values,
         "conversion": _conversion(dumped),
         "balances": _balances(dumped),
+        "wage_checks": _wage_checks(dumped),
     }
     return _environment().get_template(_TEMPLATE).render(context)
 
@@ -178,6 +180,27 @@ def _balances(dumped: Mapping[str, Any]) -> list[_Balance]:
         for item in found
         if isinstance(item, dict)
     ]
+
+
+#: Each outcome of a minimum wage check, in words.
+OUTCOME_WORDS = {
+    "met": "met",
+    "topped_up": "topped up by a line of this statement",
+    "below_minimum": "BELOW THE MINIMUM: flagged, not paid",
+}
+
+
+def _wage_checks(dumped: Mapping[str, Any]) -> list[dict[str, str]]:
+    found = dumped.get("wage_checks")
+    if not isinstance(found, list):
+        return []
+    checks = []
+    for item in found:
+        if isinstance(item, dict):
+            check = {key: visible(str(value)) for key, value in item.items()}
+            check["words"] = OUTCOME_WORDS.get(str(item.get("outcome")), check.get("outcome", ""))
+            checks.append(check)
+    return checks
 
 
 def _conversion(dumped: Mapping[str, Any]) -> dict[str, str] | None:

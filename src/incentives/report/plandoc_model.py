@@ -21,11 +21,12 @@ author's working from the comments above each ``expect``), and the plan's
 text.
 
 Terms — the structured clauses a written plan must state (when a commission
-is earned, the clawback window, what happens on termination, whom to ask in a
-dispute) — are :class:`Term`\\ s returned by :func:`plan_terms`. Version 1 of
-the language has none of these clauses, so it returns nothing and the
-document has no Terms section; the renderers already draw one for every
-term returned, so supporting a new clause means reading it here.
+is earned, refunds and the clawback window, what happens on termination,
+whom to ask in a dispute) — are :class:`Term`\\ s returned by
+:func:`~incentives.report.plandoc_terms.plan_terms`, read from the plan:
+its crediting and dated measures, its clawbacks, its holdbacks, draws and
+termination rules, and the header's ``contact``. Draws, clawbacks and wage
+floors are described under "What you are paid", after the components.
 
 Everything is deterministic: plan order throughout, no clock, no locale.
 """
@@ -34,7 +35,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from incentives.ast import nodes as n
 from incentives.check.types import show
@@ -43,6 +43,13 @@ from incentives.data import Payee
 from incentives.examples import ExampleOutcome
 from incentives.money import format_decimal
 from incentives.parse import parse_source
+from incentives.report.plandoc_terms import (
+    TERM_TITLES,
+    Term,
+    carry_bullets,
+    plan_terms,
+    settlement_items,
+)
 from incentives.report.plandoc_words import (
     Words,
     band_header,
@@ -109,23 +116,6 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Term:
-    """A structured clause of the plan (see the module docstring)."""
-
-    key: Literal["earn_event", "clawback_window", "termination", "dispute_contact"]
-    text: Words
-
-
-#: The heading of each kind of term, in the order a written plan lists them.
-TERM_TITLES = {
-    "earn_event": "When pay is earned",
-    "clawback_window": "Clawbacks",
-    "termination": "If your employment ends",
-    "dispute_contact": "Questions and disputes",
-}
-
-
-@dataclass(frozen=True)
 class PlanDocument:
     title: str
     version: str
@@ -140,17 +130,6 @@ class PlanDocument:
     examples: int = 0
     failed: int = 0
     terms: tuple[Term, ...] = field(default=())
-
-
-def plan_terms(plan: ir.Plan) -> tuple[Term, ...]:
-    """The structured clauses the plan carries: none in version 1 of the language.
-
-    The extension point for earn events, clawback windows, termination
-    treatment and dispute contacts: when the language gains such clauses,
-    read them from the IR here; the renderers draw a Terms section with a
-    subsection per term (headings in :data:`TERM_TITLES`).
-    """
-    return ()
 
 
 def build_document(
@@ -172,7 +151,7 @@ def build_document(
     sections = [
         _covers(plan, roster),
         _pays(plan, tree),
-        _measured(plan),
+        _measured(plan, tree),
         Section("Rounding", "rounding", paragraphs=rounding_words(plan)),
         _rate_tables(plan),
         _data(plan),
@@ -243,6 +222,7 @@ def _pays(plan: ir.Plan, tree: n.PlanFile) -> Section:
     items: list[Item] = []
     for c in plan.components:
         paragraphs, bullets = component_words(plan, c, decls[c.name])
+        bullets += carry_bullets(plan, c)
         uses = tier_uses(plan, c)
         tables = [_bands(plan.tiers[use.table]) for use in uses]
         paragraphs += tuple(use.words for use in uses)
@@ -255,6 +235,15 @@ def _pays(plan: ir.Plan, tree: n.PlanFile) -> Section:
                 paragraphs=paragraphs,
                 bullets=bullets,
                 tables=tuple(tables),
+            )
+        )
+    for s in settlement_items(plan):
+        items.append(
+            Item(
+                title=s.title,
+                anchor=s.anchor,
+                subtitle=text(f"{s.kind} ") + code(s.name),
+                paragraphs=s.paragraphs,
             )
         )
     intro = text(
@@ -282,7 +271,7 @@ def _bands(table: ir.TierTable) -> Table:
     return Table(("band", band_header(table)), rows, (False, True), f"Tiers {table.name}")
 
 
-def _measured(plan: ir.Plan) -> Section:
+def _measured(plan: ir.Plan, tree: n.PlanFile) -> Section:
     rows: list[tuple[Words, ...]] = []
     for m in plan.measures:
         if m.component is None:
@@ -292,12 +281,37 @@ def _measured(plan: ir.Plan) -> Section:
     for let in plan.lets.values():
         definition = code(source_text(plan, let.value.span))
         rows.append((code(let.name), definition + text(f" ({type_words(let.type)})")))
+    rows += _dated_versions(plan, tree)
     table = Table(("name", "what it is"), tuple(rows), (False, False))
     intro = text(
         "The names used above mean the following, for one payee and one pay period "
         "(“your ledger lines” are the sales and refunds recorded for you)."
     )
     return Section("How your sales and targets are measured", "measured", (intro,), (), (table,))
+
+
+def _dated_versions(plan: ir.Plan, tree: n.PlanFile) -> list[tuple[Words, ...]]:
+    """A row for each constant, tier table or rate table that changes on a date."""
+    versions: dict[str, list[n.LetDecl | n.TiersDecl | n.RateTableDecl]] = {}
+    for decl in tree.declarations:
+        if isinstance(decl, n.LetDecl | n.TiersDecl | n.RateTableDecl):
+            versions.setdefault(decl.name.text, []).append(decl)
+    rows: list[tuple[Words, ...]] = []
+    for name, decls in versions.items():
+        if len(decls) < 2:
+            continue
+        dated = sorted(decls, key=lambda d: "" if d.start is None else d.start.text)
+        words: Words = ()
+        for i, decl in enumerate(dated):
+            since = "until then" if decl.start is None else f"from {decl.start.text}"
+            if isinstance(decl, n.LetDecl):
+                what = code(source_text(plan, decl.value.span))
+            else:
+                what = text("the table of that date")
+            words += (text("; ") if i else ()) + what + text(f" {since}")
+        first = dated[1].start.text if len(dated) > 1 and dated[1].start else ""
+        rows.append((code(name), text(f"changes on {first}: ") + words))
+    return rows
 
 
 def _rate_tables(plan: ir.Plan) -> Section | None:
@@ -400,6 +414,9 @@ def _example(
     number: int,
 ) -> Item:
     labels = {c.name: c.label for c in plan.components}
+    labels |= {d.name: d.label for d in plan.draws}
+    labels |= {k.name: k.label for k in plan.clawbacks}
+    labels |= {w.name: w.label for w in plan.wage_floors}
     inside = [c for c in comments if decl.span.start <= c.span.start <= decl.span.end]
     used: set[int] = set()
     payees: list[tuple[Words, ...]] = []
@@ -410,8 +427,8 @@ def _example(
     period = ""
     for clause in decl.clauses:
         match clause:
-            case n.ExPeriod(label=label):
-                period = label
+            case n.ExPeriod(label=label, last=last):
+                period = label if last is None else f"{label} to {last}"
             case n.ExPayee(payee=who, fields=fields):
                 payees.append((text(who.text), _fields(fields)))
             case n.ExQuota(payee=who, period=goal_period, amount=amount):
@@ -421,7 +438,7 @@ def _example(
             case n.ExLine(txn_id=txn, day=day, payee=who, amount=amount, fields=fields):
                 row = (text(txn.text), text(day.text), text(who.text), text(amount.text))
                 lines.append((*row, _fields(fields)))
-            case n.ExExpect(payee=who, target=target, value=value, span=span):
+            case n.ExExpect(payee=who, target=target, value=value, span=span, period=when):
                 working = _working(inside, span, used)
                 if target is None:
                     what = text("total")
@@ -429,6 +446,8 @@ def _example(
                     what = text(f"{labels[target.text]} (") + code(target.text) + text(")")
                 else:
                     what = code(target.text)
+                if when is not None:
+                    what += text(f" in {when}")
                 expects.append((text(who.text), what, text(value.text), text(working)))
     tables = [Table(("payee", "roster fields"), tuple(payees), (False, False), "Payees")]
     if quotas:
@@ -457,7 +476,7 @@ def _example(
     return Item(
         title=f"Example {number}: {decl.title}",
         anchor=f"example-{number}",
-        paragraphs=(text(f"Pay period {period}."), status),
+        paragraphs=(text(f"Pay period{'s' if ' to ' in period else ''} {period}."), status),
         tables=tuple(tables),
         notes=notes,
     )

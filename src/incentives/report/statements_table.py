@@ -99,9 +99,26 @@ def rows_summary(rows: RowAccounting) -> str:
     return text
 
 
+def wage_shortfalls(result: RunResult) -> list[str]:
+    """One line per statement that pays less than a minimum wage the plan only flags."""
+    found = []
+    for s in result.statements:
+        for w in s.wage_checks:
+            if w.outcome == "below_minimum":
+                found.append(
+                    f"below the minimum wage: {s.payee} {s.period} `{w.name}`: paid "
+                    f"{format_decimal(w.paid)} of {format_decimal(w.minimum)} {w.currency} "
+                    f"({format_decimal(w.hours)} hours), short {format_decimal(w.shortfall)}"
+                )
+    return [visible(line) for line in found]
+
+
 def render_table(result: RunResult) -> str:
     """Every period's table, then the row accounting line; ends with a newline."""
     blocks = [_render_period(table) for table in period_tables(result)]
+    flagged = wage_shortfalls(result)
+    if flagged:
+        blocks.append("\n".join(flagged) + "\n")
     blocks.append(rows_summary(result.rows) + "\n")
     return "\n".join(blocks)
 

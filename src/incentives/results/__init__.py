@@ -10,6 +10,7 @@ from incentives.results.models import (
     Statement,
     StatementLine,
     TraceNode,
+    WageCheck,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "Statement",
     "StatementLine",
     "TraceNode",
+    "WageCheck",
 ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -36,6 +36,7 @@ __all__ = [
     "Statement",
     "StatementLine",
     "TraceNode",
+    "WageCheck",
 ]
 
 #: A Decimal that serialises as exact fixed-point text ("1234.50").
@@ -118,6 +119,31 @@ class Balance(_Model):
     detail: str | None = None
 
 
+class WageCheck(_Model):
+    """A plan's minimum wage for the hours worked, checked on what the statement pays.
+
+    Amounts are in the plan's currency (before any payout conversion).
+    """
+
+    #: The plan's ``wage floor`` it checks.
+    name: str
+    label: str
+    currency: str
+    hours: Amount
+    rate: Amount
+    #: rate × hours.
+    minimum: Amount
+    #: What the statement paid before this check.
+    paid: Amount
+    #: How much the payment falls short of the minimum (0 when it is met).
+    shortfall: Amount
+    #: ``met``; ``topped_up`` (a line pays the shortfall); ``below_minimum``
+    #: (the plan flags a shortfall without paying it).
+    outcome: Literal["met", "topped_up", "below_minimum"]
+    #: Where in the plan the floor is: "plans/retail.plan:42:1".
+    at: str
+
+
 class Statement(_Model):
     """What one payee earned in one period."""
 
@@ -135,6 +161,8 @@ class Statement(_Model):
     conversion: Conversion | None = None
     #: Amounts carried across periods (draws, holdbacks, withheld cap excess).
     balances: list[Balance] = Field(default_factory=list)
+    #: The plan's minimum-wage checks for this statement, in plan order.
+    wage_checks: list[WageCheck] = Field(default_factory=list)
 
     def amount(self, component: str) -> Decimal:
         """The amount of one component (0 if the statement has no such line)."""

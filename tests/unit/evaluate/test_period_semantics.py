@@ -344,3 +344,18 @@ def test_lines_read_only_for_carried_balances_are_accounted_as_such() -> None:
         incentives.evaluate.run.EXCLUDED_EARLIER: 1,
         incentives.evaluate.run.EXCLUDED_OUTSIDE: 1,
     }
+
+
+def test_a_draw_amount_that_cannot_be_computed_is_a_run_time_error() -> None:
+    plan = plan_of(
+        "roster fields\n  fte: decimal\n"
+        "measure sales = sum amount\ncommission c pays 10% of sales\n"
+        "draw d\n  guarantee 400 USD * fte\n  shortfall forgiven\n"
+    )
+    data = ledger(("t1", "2026-01-10", "a", "100"), roster=[{"payee": "a", "fte": None}])
+    with pytest.raises(incentives.EvaluationError) as caught:
+        plan.run(data, period="2026-01")
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "R707"
+    assert "`fte`" in problem.message
+    assert problem.span.line == 8  # the draw's amount, not an internal error

@@ -11,7 +11,6 @@ import pytest
 import incentives
 from incentives.report import plandoc_model
 from incentives.report.plandoc import md_escape, plan_document, render_html, render_markdown
-from incentives.report.plandoc_model import Term
 
 ROOT = Path(__file__).resolve().parents[3]
 GOLDEN = ROOT / "tests" / "golden" / "plandoc"
@@ -169,13 +168,55 @@ def test_words_for_components_quotas_and_measures() -> None:
         assert words in markdown
 
 
-def test_no_terms_section_until_the_plan_has_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_plan_states_when_pay_is_earned_refunds_and_termination() -> None:
     plan = incentives.load_plan(PLAN)
-    assert plandoc_model.plan_terms(plan.ir) == ()
-    assert "## Terms" not in render_markdown(plan_document(plan.ir))
-    term = Term("dispute_contact", plandoc_model.text("Write to payroll@example.com."))
-    monkeypatch.setattr(plandoc_model, "plan_terms", lambda plan: (term,))
+    keys = [t.key for t in plandoc_model.plan_terms(plan.ir)]
+    assert keys == ["earn_event", "clawback_window", "termination"]
+    markdown = render_markdown(plan_document(plan.ir))
+    earned = "### When pay is earned\n\nA sale counts in the pay period of its ledger date."
+    assert earned in markdown
+    assert "A refund is a negative ledger line" in markdown
+
+
+def test_terms_come_from_the_plans_clauses() -> None:
+    plan = incentives.load_plan(ROOT / "plans" / "part_time_year.plan")
     doc = plan_document(plan.ir)
     markdown = render_markdown(doc)
-    assert "## Terms\n\n### Questions and disputes\n\nWrite to payroll@example.com.\n" in markdown
+    assert "A refund within 90 days of the sale it names takes back" in markdown
+    assert "A draw balance not yet repaid is forgiven." in markdown
+    assert "up to `400 USD * fte` while `tenure_month <= 3`" in markdown
+    assert "| `commission_rate` | changes on 2026-07-01: `4%` until then; `5%` from" in markdown
+    assert "- Trued up over the quarter" in markdown
+    contact = incentives.load_plan(
+        (ROOT / "plans" / "part_time_year.plan")
+        .read_text(encoding="utf-8")
+        .replace(
+            "your store manager, or the compensation team (comp-team@example.com)",
+            "Payroll, room 4",
+        ),
+        filename="p.plan",
+    )
+    doc = plan_document(contact.ir)
+    asked = "### Questions and disputes\n\nAsk Payroll, room 4 about your pay"
+    assert asked in render_markdown(doc)
     assert '<section id="term-dispute_contact">' in render_html(doc)
+
+
+def test_a_wage_floor_and_holdback_are_described() -> None:
+    text = (
+        'plan "W" version "1" currency USD period month rounding half_up to 0.01 on components\n'
+        "  starts 2026-01-01\n"
+        "metrics\n  hours_worked: decimal\nledger columns\n  paid_on: date optional\n"
+        "measure sales = sum amount\n"
+        "commission c\n  pays 5% of sales\n  hold back 20% until paid_on\n"
+        "upon termination holdbacks forfeited\n"
+        'wage floor w "Minimum wage"\n  at 16.00 USD per hour of hours_worked\n'
+        "  shortfall flagged\n"
+    )
+    markdown = render_markdown(plan_document(incentives.load_plan(text, filename="w.plan").ir))
+    assert "20% of what each sale earns is held back until the date in `paid_on`" in markdown
+    assert "Your pay for a period is at least `16.00 USD` for each hour of `hours_worked`" in (
+        markdown
+    )
+    assert "this plan does not pay it" in markdown
+    assert "Anything still held back on your last day is forfeited." in markdown
