@@ -13,7 +13,9 @@ them in two phases:
 2. each temporary file is renamed over its target with :func:`os.replace`
    (atomic within a directory) in the order given, so the caller puts the
    manifest last, and every directory written to is synced so the renames
-   last.
+   last. A target that is a directory fails in phase 1; should a rename still
+   fail, the temporary files not yet renamed are removed before the error
+   is raised.
 
 A reader therefore sees each file either whole and old or whole and new.
 Renames cannot run out of space; should the process die between two of them,
@@ -28,6 +30,7 @@ may name: ``/``-separated, each part a plain name (not empty, ``.`` or
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Sequence
@@ -106,6 +109,8 @@ def write_tree(directory: str | os.PathLike[str], files: Sequence[tuple[str, byt
         for path, (_, data) in zip(paths, files, strict=True):
             folder = target.joinpath(*path.parts[:-1])
             created.extend(_make_directories(folder))
+            if (folder / path.name).is_dir():
+                raise IsADirectoryError(errno.EISDIR, "is a directory", str(folder / path.name))
             temporaries.append((_write_temporary(folder, path.name, data), folder / path.name))
     except BaseException:
         for temporary, _ in temporaries:
@@ -114,8 +119,13 @@ def write_tree(directory: str | os.PathLike[str], files: Sequence[tuple[str, byt
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
-    for temporary, final in temporaries:
-        temporary.replace(final)
+    for done, (temporary, final) in enumerate(temporaries):
+        try:
+            temporary.replace(final)
+        except BaseException:
+            for left, _ in temporaries[done:]:
+                _remove(left)
+            raise
     touched = [final.parent for _, final in temporaries] + [f.parent for f in created]
     for folder in dict.fromkeys(touched):
         _sync_directory(folder)

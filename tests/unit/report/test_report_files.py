@@ -165,3 +165,28 @@ def test_a_file_cannot_also_be_a_directory(tmp_path: Path) -> None:
 
 def test_check_relative_path() -> None:
     assert check_relative_path("a/b.csv").as_posix() == "a/b.csv"
+
+
+def test_a_target_that_is_a_directory_fails_before_anything_is_written(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").mkdir()
+    (tmp_path / "a.txt").write_bytes(b"old")
+    with pytest.raises(IsADirectoryError):
+        write_atomically(tmp_path, [("a.txt", b"new"), ("b.txt", b"x")])
+    assert (tmp_path / "a.txt").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_a_failed_rename_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = Path.replace
+
+    def replace(self: Path, target: str | os.PathLike[str]) -> Path:
+        if Path(target).name == "b.txt":
+            raise OSError("disk gone")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    with pytest.raises(OSError, match="disk gone"):
+        write_atomically(tmp_path, [("a.txt", b"1"), ("b.txt", b"2"), ("c.txt", b"3")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
