@@ -105,7 +105,8 @@ def test_a_changed_statement_page(invoke: Invoke, ws: Workspace) -> None:
         "outputs that differ:\n"
         "  outputs/statements/2026-03/alice.html: changed after the run (its SHA-256 is not "
         "the one recorded); differs from the re-run\n"
-        "note: no amount differs; the files differ in other content (traces, names, text)\n"
+        "note: no amount in statements.json differs; the differing files differ in other "
+        "content (traces, names, text, or the layout of a rendered file)\n"
         "mismatch: 1 of 5 outputs differ (0 amounts)\n"
     )
 

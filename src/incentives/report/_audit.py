@@ -364,7 +364,10 @@ def amount_differences(path: Path, result: RunResult) -> tuple[list[AmountDiffer
             f", recomputed {json.dumps(recomputed['rows'], sort_keys=True)}"
         )
     if not differences:
-        notes.append("no amount differs; the files differ in other content (traces, names, text)")
+        notes.append(
+            "no amount in statements.json differs; the differing files differ in other content "
+            "(traces, names, text, or the layout of a rendered file)"
+        )
     return differences, notes
 
 

@@ -239,7 +239,8 @@ def test_a_changed_page_differs_without_an_amount(ws: Path) -> None:
     assert [f.file for f in report.files] == ["outputs/statements/2026-03/bob.html"]
     assert report.amounts == ()
     assert report.notes == (
-        "no amount differs; the files differ in other content (traces, names, text)",
+        "no amount in statements.json differs; the differing files differ in other content "
+        "(traces, names, text, or the layout of a rendered file)",
     )
 
 
