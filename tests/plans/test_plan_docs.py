@@ -1,7 +1,7 @@
 """Every plan shown in docs/ and README.md is real: it loads, and its examples pass.
 
-Fenced code blocks in the Markdown files of ``docs/`` (and in README.md) follow one convention
-(written up at the top of docs/language.md and docs/errors.md):
+Fenced code blocks in the Markdown files of ``docs/``, its folders included (and in README.md),
+follow one convention (written up at the top of docs/language.md and docs/errors.md):
 
 ``plan``
     a complete plan. It must load with no error, and every example it
@@ -85,7 +85,9 @@ class Block:
 
 def _blocks(kinds: tuple[str, ...]) -> list[Block]:
     found = []
-    for path in [*sorted(DOCS.glob("*.md")), ROOT / "README.md"]:
+    for path in [*sorted(DOCS.rglob("*.md")), ROOT / "README.md"]:
+        # Named from docs/ (``how-to/tiers.md``); README.md by its name.
+        doc = path.relative_to(DOCS).as_posix() if path.is_relative_to(DOCS) else path.name
         text = path.read_text(encoding="utf-8")
         previous: str | None = None
         for match in _FENCE.finditer(text):
@@ -98,7 +100,7 @@ def _blocks(kinds: tuple[str, ...]) -> list[Block]:
             line = text.count("\n", 0, match.start()) + 1
             fixes = previous if triggers is None else None
             extra = tuple(sorted((k, v) for k, v in options.items() if k != "triggers"))
-            found.append(Block(path.name, line, words[0], triggers, match["body"], fixes, extra))
+            found.append(Block(doc, line, words[0], triggers, match["body"], fixes, extra))
             previous = triggers
     return found
 

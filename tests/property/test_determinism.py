@@ -1,7 +1,7 @@
 """Invariants 1 and 2 (and the environment part of 5): same inputs, same bytes.
 
 * 1 determinism: the same plan text and records give byte-identical
-  ``model_dump_json()`` (and SHA-256) within one process, whether the plan
+  ``model_dump_json()`` within one process, whether the plan
   and dataset are rebuilt or reused and whatever the caller's decimal
   context; and across two fresh interpreters that differ in
   ``PYTHONHASHSEED``, ``TZ``, ``LC_ALL``/``LANG`` and the caller's decimal
@@ -55,8 +55,6 @@ def test_same_inputs_give_the_same_bytes(spec: PlanSpec, data: st.DataObject) ->
         ctx.traps[decimal.Inexact] = False
         fifth = plan.run(dataset, period=PERIOD).model_dump_json()
     assert first == second == third == fourth == fifth
-    digest = hashlib.sha256(first.encode()).hexdigest()
-    assert digest == hashlib.sha256(fifth.encode()).hexdigest()
 
 
 # ------------------------------------------------------------------ invariant 2

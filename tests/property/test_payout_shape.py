@@ -17,6 +17,7 @@ from dataclasses import replace
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from property_helpers import amounts, round_reference, run, totals, walk
@@ -196,12 +197,15 @@ def test_a_cap_holds_when_the_rounding_unit_is_coarser_than_the_cap(
 ) -> None:
     """Invariant 12 where the cap is not a whole number of rounding units.
 
-    Rounding after the cap must not lift the pay above the cap. A plan that
-    makes this impossible to honour may instead be refused by the checker.
+    Rounding after the cap must not lift the pay above the cap (nor, for a
+    floor, drop it below the floor), and amounts stay whole units
+    (invariant 24). A plan that makes this impossible to honour may instead
+    be refused by the checker.
     """
     step = Decimal(unit)
     off_unit = off_unit_money(step)
-    cap, total_cap = data.draw(off_unit, label="cap"), data.draw(off_unit, label="total cap")
+    cap, floor = data.draw(off_unit, label="cap"), data.draw(off_unit, label="floor")
+    total_cap = data.draw(off_unit, label="total cap")
     ledger = data.draw(ledgers(min_size=1, max_amount=50_000), label="ledger")
     text = (
         f'plan "P" version "1" currency {CURRENCY} period month\n'
@@ -209,7 +213,8 @@ def test_a_cap_holds_when_the_rounding_unit_is_coarser_than_the_cap(
         "measure sales = sum amount\n"
         "commission c0 pays 10% of sales\n"
         f"  cap at {money_text(cap)}\n"
-        "commission c1 pays 20% of sales\n"
+        "commission c1 pays 0.1% of sales\n"
+        f"  floor at {money_text(floor)}\n"
         f"total\n  cap at {money_text(total_cap)}\n"
     )
     try:
@@ -219,7 +224,50 @@ def test_a_cap_holds_when_the_rounding_unit_is_coarser_than_the_cap(
     result = run(plan, ledger)
     for statement in result.statements:
         assert statement.amount("c0") <= cap, (statement.payee, statement.amount("c0"), cap)
+        assert statement.amount("c1") >= floor, (statement.payee, statement.amount("c1"), floor)
         assert statement.total <= total_cap, (statement.payee, statement.total, total_cap)
+        for value in [statement.total, *(line.amount for line in statement.lines)]:
+            assert (Fraction(value) / Fraction(step)).denominator == 1, value
+
+
+@given(
+    st.sampled_from(ROUNDING_MODES),
+    st.sampled_from(["0.05", "0.1", "1"]),
+    money(1, 500),
+    money(0, 2),
+    st.data(),
+)
+def test_a_cap_and_a_floor_on_one_component_both_hold_after_rounding(
+    mode: str, unit: str, floor: Decimal, gap: Decimal, data: st.DataObject
+) -> None:
+    """Invariant 12 with a floor under the cap, rounding to a coarser unit.
+
+    When no whole unit lies between floor and cap, no amount can honour the
+    cap, the floor and invariant 24 together; such a plan must be refused.
+    Otherwise the pay stays within [floor, cap] and is a whole number of units.
+    """
+    step = Decimal(unit)
+    cap = floor + gap
+    ledger = data.draw(ledgers(min_size=1, max_amount=50_000), label="ledger")
+    text = (
+        f'plan "P" version "1" currency {CURRENCY} period month\n'
+        f"  rounding {mode} to {unit} on components\n"
+        "measure sales = sum amount\n"
+        "commission c0 pays 10% of sales\n"
+        f"  cap at {money_text(cap)}\n"
+        f"  floor at {money_text(floor)}\n"
+    )
+    lowest = (Fraction(floor) / Fraction(step)).__ceil__() * step
+    if lowest > cap:
+        with pytest.raises(incentives.PlanCheckError) as refused:
+            incentives.load_plan(text)
+        assert {d.code for d in refused.value.diagnostics} == {"E409"}
+        return
+    plan = incentives.load_plan(text)
+    for statement in run(plan, ledger).statements:
+        paid = statement.amount("c0")
+        assert floor <= paid <= cap, (statement.payee, floor, paid, cap)
+        assert (Fraction(paid) / Fraction(step)).denominator == 1, paid
 
 
 # ----------------------------------------------------------------- invariant 14

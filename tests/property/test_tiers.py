@@ -1,7 +1,10 @@
 """Invariants 9, 10 and 11: the shape of tier payouts near and across thresholds.
 
 * 9 marginal continuity: ``|pay(s+δ) − pay(s)| ≤ r_max·δ + mu`` with the
-  components rounded to 0.01 (any mode);
+  components rounded to 0.01, in every mode for s ≥ 0 (an attainment), and
+  for net-negative sales too except under ``up``: rounding away from zero
+  lets a pay that crosses zero move by up to 2·mu more than r·δ, which the
+  invariant's bound does not allow for;
 * 10 retroactive jump: across threshold ``t_k`` the pay jumps by exactly
   ``t_k·(r_k − r_{k−1})`` (rounding none), and the trace names the band
   reached on each side;
@@ -59,8 +62,7 @@ def _band_labels(result: RunResult, payee: str) -> list[str]:
 )
 def test_marginal_pay_has_no_cliff(table: TierTable, data: st.DataObject, mode: str) -> None:
     # Invariant 9 speaks of attainment, s ≥ 0. Net-negative sales (refunds) are
-    # tested too where the bound still holds: `up` rounds away from zero, so a
-    # pay that crosses zero can move by up to 2·mu more than r·δ (see the report).
+    # tested too where the bound still holds (see the module docstring on `up`).
     negative_ok = table.open_below and mode != "up"
     floor = Decimal(-5_000) if negative_ok else Decimal(0)
     edges = [t + d for t in table.thresholds for d in (-MU, Decimal(0), MU)]

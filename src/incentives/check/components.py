@@ -23,6 +23,7 @@ from incentives.check.context import CheckContext, Level
 from incentives.check.expressions import infer, require
 from incentives.check.types import BOOL, Type, money
 from incentives.diagnostics import Related
+from incentives.money import format_decimal, to_grid
 
 __all__ = ["check_components", "check_total", "gate_base"]
 
@@ -326,12 +327,28 @@ def _check_cap_floor(
         floors = [c for c in clauses if isinstance(c, n.FloorClause) and c.per_line == line]
         if caps and floors:
             cap, floor = const_value(ctx, caps[0].limit), const_value(ctx, floors[0].limit)
-            if isinstance(cap, Decimal) and isinstance(floor, Decimal) and cap < floor:
+            if not (isinstance(cap, Decimal) and isinstance(floor, Decimal)):
+                continue
+            unit = ctx.rounding_unit
+            place = "lines" if line else "components"
+            if cap < floor:
                 ctx.error(
                     "E409",
                     "the cap is below the floor, so no amount can satisfy both",
                     caps[0].span,
                     related=[Related(floors[0].span, "the floor")],
+                )
+            elif unit is not None and place in ctx.rounding_places and (
+                to_grid(floor, unit, up=True) > cap
+            ):
+                ctx.error(
+                    "E409",
+                    "no amount from the floor to the cap is a whole multiple of the rounding "
+                    f"unit {format_decimal(unit)}, so rounded pay cannot satisfy both",
+                    caps[0].span,
+                    related=[Related(floors[0].span, "the floor")],
+                    hint="widen the gap between the cap and the floor to at least one rounding "
+                    "unit, or round to a finer unit",
                 )
 
 

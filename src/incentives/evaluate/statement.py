@@ -499,6 +499,14 @@ def _component(
                 f"raised to the floor {show(floor, c.type)}",
                 c.floor.span,
             )
+    if "cap" in limits and "floor" in limits and limits["cap"] < limits["floor"]:
+        raise ComputeProblem(
+            "R710",
+            f"`{c.name}`: its cap {show(limits['cap'], c.type)} is below its floor "
+            f"{show(limits['floor'], c.type)}, so no amount can respect both",
+            c.span,
+            "make sure the cap is never below the floor",
+        )
     rounding = plan.rounding
     if rounding is not None and rounding.components:
         rounded = quantize(amount, rounding.unit, rounding.mode)
@@ -507,6 +515,16 @@ def _component(
             rounded = to_grid(limits["cap"], rounding.unit, up=False)
         if limits.get("floor") is not None and rounded < limits["floor"]:
             rounded = to_grid(limits["floor"], rounding.unit, up=True)
+            if limits.get("cap") is not None and rounded > limits["cap"]:
+                raise ComputeProblem(
+                    "R710",
+                    f"`{c.name}`: no amount from its floor {show(limits['floor'], c.type)} to "
+                    f"its cap {show(limits['cap'], c.type)} is a whole multiple of the rounding "
+                    f"unit {format_decimal(rounding.unit)}",
+                    c.span,
+                    "widen the gap between the cap and the floor to at least one rounding "
+                    "unit, or round to a finer unit",
+                )
         if rounded != amount:
             adjust(
                 "rounding",
