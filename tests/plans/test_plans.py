@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 import incentives
+from incentives.ast.printer import format_plan
+from incentives.parse import parse_source
 from incentives.report.diagnostics import render_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,3 +119,10 @@ def test_changed_amount_in_retail_floor_is_reported() -> None:
         ("ana", "sales_commission", "1020.50", "1020.00")
     ]
     assert all(o.passed for title, o in outcomes.items() if o is not first)
+
+
+@pytest.mark.parametrize("path", PLANS, ids=_ids(PLANS))
+def test_bundled_plan_is_in_the_canonical_layout(path: Path) -> None:
+    # What authors copy should already look the way `incentives fmt` writes it.
+    text = path.read_text(encoding="utf-8")
+    assert format_plan(parse_source(incentives.SourceFile(str(path), text))) == text
