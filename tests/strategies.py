@@ -14,7 +14,7 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from itertools import pairwise
 
 from hypothesis import strategies as st
@@ -656,13 +656,27 @@ def plans(
     if totals and draw(st.integers(0, 3)) == 0:
         total_floor = draw(money(0, total_cap if total_cap is not None else 100))
     quota = draw(money(100, 50_000)) if needs_quota else None
+    clause = draw(rounding)
+    if clause != "none":
+        # A cap and a floor with no whole rounding unit between them are refused
+        # (E409): keep such a floor only where the unit leaves room.
+        word = clause.split(" to ")[1].split(" on ")[0]
+        unit = Decimal("0.01") if word == "minor unit" else Decimal(word)
+        components = [
+            replace(c, floor=None)
+            if c.cap is not None
+            and c.floor is not None
+            and (c.floor / unit).to_integral_value(rounding=ROUND_CEILING) * unit > c.cap
+            else c
+            for c in components
+        ]
     return PlanSpec(
         components=tuple(components),
         tables=tuple(tables),
         quota=quota,
         total_cap=total_cap,
         total_floor=total_floor,
-        rounding=draw(rounding),
+        rounding=clause,
     )
 
 

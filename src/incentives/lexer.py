@@ -7,7 +7,7 @@ accepts into tokens without an ``Error`` token, and gives:
 ============================================== ===============================
 text                                           token type
 ============================================== ===============================
-``# …`` to the end of the line                 ``Comment.Single``
+``# …`` to the end of the line (LF, CR)        ``Comment.Single``
 declarations (``plan``, ``measure``, …)        ``Keyword.Declaration``
 column types (``money``, ``count``, …)         ``Keyword.Type``
 ``true``, ``false``                            ``Keyword.Constant``
@@ -105,10 +105,10 @@ class PlanLexer(RegexLexer):  # type: ignore[misc]
 
     tokens: ClassVar[dict[str, list[tuple[str, object]]]] = {
         "root": [
-            (r"[ \t\r\n\f]+", Whitespace),
-            (r"#[^\n]*", Comment.Single),
-            (r'"(?:[^"\\\n]|\\["\\])*"', String.Double),
-            (r"`[^`\n]+`", Name.Variable),
+            (r"[ \t\r\n]+", Whitespace),
+            (r"#[^\r\n]*", Comment.Single),
+            (r'"(?:[^"\\\r\n]|\\["\\])*"', String.Double),
+            (r"`[^`\r\n]+`", Name.Variable),
             (r"\d{4}-\d{2}-\d{2}" + _WORD_END, Literal.Date),
             (
                 r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)([ \t]*)([A-Z]{3})" + _WORD_END,

@@ -13,6 +13,22 @@ Contract:
   fixed-point text (``-1234.50``): no exponents, NaN, infinities, underscores,
   spaces or thousands separators. :func:`format_decimal` is its inverse and
   never writes an exponent or a negative zero.
+* Numbers in input data are parsed by :func:`parse_fixed`, which also bounds
+  where their digits may be: at most :data:`MAX_INTEGER_DIGITS` (18) before
+  the point and :data:`MAX_FRACTION_DIGITS` (12) after it. That is what makes
+  sums of data exact. A bound on the *count* of digits is not enough: 10^29
+  and 0.004999999999999999999999 have 30 and 24 digits, but their sum needs
+  54, and rounded to 40 it becomes 0.005 (one cent more, paid). With both
+  bounds, every data number is a whole multiple of 10^-12 below 10^18, so a
+  sum of N of them is a multiple of 10^-12 below N·10^18: it has at most
+  18 + 12 + log10(N) digits, which :data:`PRECISION` (40) holds exactly for
+  any N up to 10^10 lines (:data:`EXACT_SUM_LINES`), and no rounding of a
+  sum can happen. The engine does not trap ``Inexact`` instead: a plan may
+  divide (attainment is sales / quota), and a division that does not end is
+  the one place where 40 digits are rounded, before the plan's own rounding.
+  Products are not covered by the bound: a line's amount times a rate is
+  rounded to 40 significant digits, far below any currency's minor unit for
+  any amount the bound admits.
 * Currencies are ISO 4217 codes known to py-moneyed, which also supplies the
   minor unit (USD 0.01, JPY 1, KWD 0.001). We keep amounts as ``Decimal`` with
   the currency carried in the type (see ``check/types.py``) rather than
@@ -41,23 +57,33 @@ from decimal import Decimal
 import moneyed
 
 __all__ = [
+    "EXACT_SUM_LINES",
     "MAX_DIGITS",
+    "MAX_FRACTION_DIGITS",
+    "MAX_INTEGER_DIGITS",
     "PRECISION",
+    "NumberTextError",
     "RoundingMode",
     "evaluation_context",
     "format_decimal",
     "is_currency",
     "minor_unit",
     "parse_decimal",
+    "parse_fixed",
     "quantize",
     "to_grid",
 ]
 
 #: Significant digits kept by every intermediate result.
 PRECISION = 40
-#: Most digits a literal or an input number may have; keeps every product of
-#: two inputs exact within :data:`PRECISION` and keeps absurd inputs out.
+#: Most digits a literal or an input number may have; keeps absurd inputs out.
 MAX_DIGITS = 30
+#: Most digits before the decimal point of a number in input data.
+MAX_INTEGER_DIGITS = 18
+#: Most digits after the decimal point of a number in input data.
+MAX_FRACTION_DIGITS = 12
+#: The most data numbers whose sum :data:`PRECISION` is sure to hold exactly.
+EXACT_SUM_LINES = 10 ** (PRECISION - MAX_INTEGER_DIGITS - MAX_FRACTION_DIGITS)
 
 _CONTEXT = decimal.Context(
     prec=PRECISION,
@@ -76,6 +102,19 @@ _CONTEXT = decimal.Context(
 )
 
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+class NumberTextError(ValueError):
+    """Text that is not a number we accept.
+
+    ``str()`` is the one-line form a plan author sees; ``message`` and
+    ``hint`` split it for a data diagnostic (what is wrong, what to write).
+    """
+
+    def __init__(self, shown: str, message: str, hint: str) -> None:
+        super().__init__(shown)
+        self.message = message
+        self.hint = hint
 
 
 class RoundingMode(enum.StrEnum):
@@ -158,24 +197,65 @@ def parse_decimal(text: str) -> Decimal:
     """Parse plain fixed-point number text exactly.
 
     Raises:
-        ValueError: with a message suited to a plan author or data owner.
+        NumberTextError: a ``ValueError`` with a message suited to a plan
+            author or data owner.
 
     >>> parse_decimal("-1234.50")
     Decimal('-1234.50')
     >>> parse_decimal("1e3")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: `1e3` is not a plain decimal number (write digits with an optional `.`, ...
+    incentives.money.NumberTextError: `1e3` is not a plain decimal number (write digits with ...
     """
     if not _PLAIN_NUMBER.fullmatch(text):
-        raise ValueError(
-            f"`{text}` is not a plain decimal number "
-            "(write digits with an optional `.`, like 1234.50)"
-        )
+        message = f"`{text}` is not a plain decimal number"
+        hint = "write digits with an optional `.`, like 1234.50"
+        raise NumberTextError(f"{message} ({hint})", message, hint)
     digits = sum(ch.isdigit() for ch in text.lstrip("-").lstrip("0")) or 1
     if digits > MAX_DIGITS:
-        raise ValueError(f"`{text[:20]}…` has {digits} digits; at most {MAX_DIGITS} are allowed")
+        message = f"`{text[:20]}…` has {digits} digits; at most {MAX_DIGITS} are allowed"
+        raise NumberTextError(message, message, "check the value: no number has that many digits")
     return Decimal(text)
+
+
+def parse_fixed(text: str) -> Decimal:
+    """Parse a number of input data: :func:`parse_decimal`, within the data bounds.
+
+    At most :data:`MAX_INTEGER_DIGITS` digits before the point (leading
+    zeros aside) and :data:`MAX_FRACTION_DIGITS` after it, so that any sum
+    of up to :data:`EXACT_SUM_LINES` such numbers is exact (see the module
+    contract).
+
+    Raises:
+        NumberTextError: naming the text and the bound it breaks.
+
+    >>> parse_fixed("0.000000000001")
+    Decimal('1E-12')
+    >>> parse_fixed("0.0049999999999999")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    incentives.money.NumberTextError: `0.0049999999999999` has 16 digits after the point; ...
+    """
+    if _PLAIN_NUMBER.fullmatch(text):
+        whole, _, fraction = text.lstrip("-").partition(".")
+        places = len(whole.lstrip("0"))
+        if places > MAX_INTEGER_DIGITS:
+            shown = text if len(text) <= 24 else f"{text[:20]}…"
+            message = (
+                f"`{shown}` has {places} digits before the point; "
+                f"at most {MAX_INTEGER_DIGITS} are allowed"
+            )
+            hint = "check the value: no number in the data has that many digits before the point"
+            raise NumberTextError(message, message, hint)
+        if len(fraction) > MAX_FRACTION_DIGITS:
+            shown = text if len(text) <= 24 else f"{text[:20]}…"
+            message = (
+                f"`{shown}` has {len(fraction)} digits after the point; "
+                f"at most {MAX_FRACTION_DIGITS} are allowed"
+            )
+            hint = f"round it to {MAX_FRACTION_DIGITS} decimal places or fewer"
+            raise NumberTextError(message, message, hint)
+    return parse_decimal(text)
 
 
 def format_decimal(value: Decimal) -> str:

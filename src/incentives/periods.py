@@ -19,6 +19,15 @@ year        ``2026``
 Everything here is whole days and integers; no decimal arithmetic happens in
 this module.
 
+The calendar has edges: Python's dates run from 0001-01-01 to 9999-12-31.
+:meth:`PeriodScheme.period_of` and :func:`calendar_period` are total on that
+range: a period that would cross an edge (the ISO week holding 9999-12-31
+runs into the year 10000) is cut at it, so a ledger line dated on any day of
+the calendar belongs to a period and never raises. Such an edge period cannot
+be *named*, though: :meth:`PeriodScheme.parse` refuses it (there is no period
+before the first or after the last to carry a balance from or to), so a run
+is always for whole periods strictly inside the calendar.
+
 >>> scheme = PeriodScheme(PeriodKind.MONTH)
 >>> p = scheme.parse("2026-02")
 >>> p.start, p.end, p.days
@@ -31,6 +40,7 @@ True
 
 from __future__ import annotations
 
+import calendar
 import enum
 import re
 from dataclasses import dataclass
@@ -40,6 +50,7 @@ __all__ = [
     "Period",
     "PeriodKind",
     "PeriodScheme",
+    "PeriodTextError",
     "calendar_period",
     "count_working_days",
     "months_between",
@@ -50,6 +61,22 @@ __all__ = [
 ]
 
 _DAY = timedelta(days=1)
+_FIRST = date.min.toordinal()
+_LAST = date.max.toordinal()
+
+
+class PeriodTextError(ValueError):
+    """Text that is not a date, or not a period of a scheme.
+
+    ``message`` says what is wrong and ``hint`` what to write instead, for a
+    data diagnostic; ``str()`` is the one-line form a plan author or an API
+    caller sees (usually both, joined by ``;``).
+    """
+
+    def __init__(self, message: str, hint: str, *, joined: bool = True) -> None:
+        super().__init__(f"{message}; {hint}" if joined else message)
+        self.message = message
+        self.hint = hint
 
 
 class PeriodKind(enum.StrEnum):
@@ -104,38 +131,83 @@ def parse_date(text: str) -> date:
     """An ISO calendar date, ``YYYY-MM-DD`` exactly.
 
     Raises:
-        ValueError: naming the text and the expected form.
+        PeriodTextError: naming the text and the expected form.
+
+    >>> parse_date("2026-02-29")
+    Traceback (most recent call last):
+    ...
+    incentives.periods.PeriodTextError: `2026-02-29` is not a day of the calendar
     """
     match = _DATE.fullmatch(text)
     if not match:
-        raise ValueError(f"`{text}` is not a date; write it as YYYY-MM-DD, like 2026-03-31")
+        raise PeriodTextError(f"`{text}` is not a date", "write it as YYYY-MM-DD, like 2026-03-31")
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
     try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
+        return date(year, month, day)
     except ValueError:
-        raise ValueError(f"`{text}` is not a day of the calendar") from None
+        raise PeriodTextError(
+            f"`{text}` is not a day of the calendar", _calendar_hint(year, month), joined=False
+        ) from None
+
+
+def _calendar_hint(year: int, month: int) -> str:
+    if not 1 <= year <= 9999:
+        return "years run from 0001 to 9999"
+    if not 1 <= month <= 12:
+        return "months run from 01 to 12; write the date as YYYY-MM-DD"
+    days = calendar.monthrange(year, month)[1]
+    return f"{_MONTH_NAMES[month - 1]} {year:04d} has {days} days"
+
+
+# Not calendar.month_name, which follows the process's locale.
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def calendar_period(kind: PeriodKind, day: date) -> Period:
-    """The calendar week, month, quarter or year containing ``day``."""
+    """The calendar week, month, quarter or year containing ``day``.
+
+    The ISO week of 9999-12-31 ends on that day (cut at the calendar's edge).
+    """
     if kind is PeriodKind.WEEK:
         iso = day.isocalendar()
-        start = day - timedelta(days=iso.weekday - 1)
-        return Period(start, start + 6 * _DAY, kind, f"{iso.year}-W{iso.week:02d}")
+        monday = day.toordinal() - (iso.weekday - 1)
+        return _cut(monday, monday + 6, kind, f"{iso.year:04d}-W{iso.week:02d}")
     if kind is PeriodKind.MONTH:
-        start = day.replace(day=1)
-        return Period(start, _next_month(start) - _DAY, kind, f"{day.year}-{day.month:02d}")
+        end = _month_end(day.year, day.month)
+        return Period(day.replace(day=1), end, kind, f"{day.year:04d}-{day.month:02d}")
     if kind is PeriodKind.QUARTER:
         quarter = (day.month - 1) // 3 + 1
         start = date(day.year, 3 * quarter - 2, 1)
-        end = _next_month(_next_month(_next_month(start))) - _DAY
-        return Period(start, end, kind, f"{day.year}-Q{quarter}")
+        end = _month_end(day.year, 3 * quarter)
+        return Period(start, end, kind, f"{day.year:04d}-Q{quarter}")
     if kind is PeriodKind.YEAR:
-        return Period(date(day.year, 1, 1), date(day.year, 12, 31), kind, f"{day.year}")
+        return Period(date(day.year, 1, 1), date(day.year, 12, 31), kind, f"{day.year:04d}")
     raise ValueError("two-week periods need an anchor; use PeriodScheme")
 
 
-def _next_month(first: date) -> date:
-    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+def _month_end(year: int, month: int) -> date:
+    # Never computes the first day of the next month: December 9999 has none.
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _cut(first: int, last: int, kind: PeriodKind, label: str) -> Period:
+    """The period of days ``first``..``last`` (ordinals), cut at the calendar's edges."""
+    start = date.fromordinal(max(first, _FIRST))
+    end = date.fromordinal(min(last, _LAST))
+    return Period(start, end, kind, label)
 
 
 def parse_period_label(text: str) -> Period:
@@ -159,9 +231,9 @@ def parse_period_label(text: str) -> Period:
             return calendar_period(PeriodKind.YEAR, date(int(m[1]), 1, 1))
     except ValueError:
         pass
-    raise ValueError(
-        f"`{text}` is not a period; write a month as 2026-03, a quarter as 2026-Q1, "
-        "an ISO week as 2026-W09 or a year as 2026"
+    raise PeriodTextError(
+        f"`{text}` is not a period",
+        "write a month as 2026-03, a quarter as 2026-Q1, an ISO week as 2026-W09 or a year as 2026",
     )
 
 
@@ -178,38 +250,62 @@ class PeriodScheme:
             raise ValueError("an anchor date is required for two-week periods, and only there")
 
     def period_of(self, day: date) -> Period:
-        """The pay period that ``day`` belongs to."""
+        """The pay period that ``day`` belongs to (cut at the calendar's edges)."""
         if self.kind is PeriodKind.TWO_WEEKS:
             assert self.anchor is not None
-            offset = (day - self.anchor).days // 14
-            start = self.anchor + timedelta(days=14 * offset)
-            return Period(start, start + 13 * _DAY, self.kind, start.isoformat())
+            anchor = self.anchor.toordinal()
+            first = anchor + 14 * ((day.toordinal() - anchor) // 14)
+            period = _cut(first, first + 13, self.kind, "")
+            return Period(period.start, period.end, self.kind, period.start.isoformat())
         return calendar_period(self.kind, day)
 
     def parse(self, text: str) -> Period:
         """A pay period from its label, or the period containing a date.
 
         Raises:
-            ValueError: if ``text`` is neither, or names a period of another kind.
+            PeriodTextError: if ``text`` is neither, names a period of another
+                kind, or names the first or last period of the calendar.
         """
         if _DATE.fullmatch(text):
-            return self.period_of(parse_date(text))
-        if self.kind is PeriodKind.TWO_WEEKS:
-            raise ValueError(
-                f"`{text}` is not a two-week period; name it by a date inside it, like 2026-01-05"
+            period = self.period_of(parse_date(text))
+        elif self.kind is PeriodKind.TWO_WEEKS:
+            raise PeriodTextError(
+                f"`{text}` is not a two-week period",
+                "name it by a date inside it, like 2026-01-05",
             )
-        period = parse_period_label(text)
-        if period.kind is not self.kind:
-            raise ValueError(
-                f"`{text}` is a {period.kind.noun}, but this plan pays by {self.kind.noun}; "
-                f"name a {self.kind.noun} such as {self.example_label()}"
+        else:
+            period = parse_period_label(text)
+            if period.kind is not self.kind:
+                raise PeriodTextError(
+                    f"`{text}` is a {period.kind.noun}, but this plan pays by {self.kind.noun}",
+                    f"name a {self.kind.noun} such as {self.example_label()}",
+                )
+        if not self.is_inner(period):
+            edge = "first" if period.start == date.min else "last"
+            raise PeriodTextError(
+                f"`{text}` is in the {edge} {self.kind.noun} of the calendar "
+                "(0001-01-01 to 9999-12-31), which has no period "
+                + ("before" if edge == "first" else "after")
+                + " it",
+                f"name a {self.kind.noun} inside the calendar, such as {self.example_label()}",
             )
         return period
+
+    def is_inner(self, period: Period) -> bool:
+        """Whether there is a period of the calendar before ``period`` and one after it."""
+        return date.min < period.start and period.end < date.max
 
     def example_label(self) -> str:
         return self.period_of(date(2026, 3, 2)).label
 
     def following(self, period: Period) -> Period:
+        """The next pay period.
+
+        Raises:
+            ValueError: if ``period`` is the last one of the calendar.
+        """
+        if period.end == date.max:
+            raise ValueError(f"there is no {self.kind.noun} after {period}: the calendar ends")
         return self.period_of(period.end + _DAY)
 
     def span(self, first: Period, last: Period) -> list[Period]:

@@ -26,11 +26,11 @@ from incentives.data import Dataset, ValidatedData
 from incentives.diagnostics import Diagnostic, Severity
 from incentives.errors import PlanCheckError, PlanSyntaxError, UsageError
 from incentives.evaluate import evaluate, requirements
-from incentives.parse import parse_source
+from incentives.parse import decode_source, parse_source
 from incentives.periods import Period
 from incentives.results import RunResult
 from incentives.results.state import StateSnapshot
-from incentives.source import SourceFile, Span
+from incentives.source import SourceFile
 
 __all__ = ["Plan", "check_source", "load_plan", "read_plan_file"]
 
@@ -41,10 +41,14 @@ def read_plan_file(path: str | os.PathLike[str]) -> SourceFile:
     """Read a ``.plan`` file as UTF-8 (a BOM is allowed) under the name given.
 
     Raises:
-        UsageError: if the file cannot be read.
+        UsageError: if the path is not a path or the file cannot be read.
         PlanSyntaxError: if it is not UTF-8 text.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise UsageError(f"a plan is a path or plan text (a str); got {type(path).__name__}")
     name = os.fspath(path)
+    if not isinstance(name, str):
+        raise UsageError("a plan path is a str or a pathlib.Path, not bytes")
     try:
         data = Path(name).read_bytes()
     except FileNotFoundError:
@@ -52,21 +56,10 @@ def read_plan_file(path: str | os.PathLike[str]) -> SourceFile:
     except IsADirectoryError:
         raise UsageError(f"{name}: is a directory, not a plan file") from None
     except OSError as exc:
-        raise UsageError(f"{name}: cannot read the plan ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        span = Span(name, line, column, line, column + 1, exc.start, exc.start + 1)
-        diagnostic = Diagnostic(
-            "E006",
-            f"the plan is not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line})",
-            span,
-            hint="save the plan as UTF-8",
-        )
-        raise PlanSyntaxError(f"{span}: {diagnostic.message}", [diagnostic]) from None
-    return SourceFile(name, text, digest=hashlib.sha256(data).hexdigest())
+        raise UsageError(f"{name}: cannot read the plan ({exc.strerror or exc})") from None
+    except ValueError:  # a NUL byte: no file can have that name
+        raise UsageError(f"{name!r}: not a file name (it contains a NUL character)") from None
+    return decode_source(name, data, digest=hashlib.sha256(data).hexdigest())
 
 
 def check_source(source: SourceFile) -> tuple[Plan | None, list[Diagnostic]]:
@@ -143,21 +136,42 @@ class Plan:
         """A pay period of this plan from its label or a date inside it.
 
         Raises:
-            UsageError: if ``text`` is not one of this plan's periods.
+            UsageError: if ``text`` is not a ``str`` naming one of this plan's
+                periods (the first and last periods of the calendar cannot be
+                named: see :mod:`incentives.periods`).
         """
+        if not isinstance(text, str):
+            raise UsageError(
+                f"a period is text, like {self.ir.scheme.example_label()!r}; "
+                f"got {type(text).__name__} {_shown(text)}"
+            )
         try:
             return self.ir.scheme.parse(text)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
 
     def periods(self, first: str | Period, last: str | Period | None = None) -> list[Period]:
-        """Consecutive pay periods from ``first`` to ``last`` (inclusive)."""
-        start = first if isinstance(first, Period) else self.period(first)
-        end = start if last is None else last if isinstance(last, Period) else self.period(last)
+        """Consecutive pay periods from ``first`` to ``last`` (inclusive).
+
+        Raises:
+            UsageError: for a bad period, or a range that ends before it starts.
+        """
+        start = self._period(first)
+        end = start if last is None else self._period(last)
         try:
             return self.ir.scheme.span(start, end)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+
+    def _period(self, given: str | Period) -> Period:
+        """A period given as text, or as a :class:`Period` of this plan's kind."""
+        if not isinstance(given, Period):
+            return self.period(given)
+        if self.ir.scheme.period_of(given.start) != given:
+            raise UsageError(f"{given} is not a pay period of this plan")
+        if not self.ir.scheme.is_inner(given):
+            return self.period(given.label)  # refused, with the reason
+        return given
 
     def validate(self, dataset: Dataset) -> ValidatedData:
         """Check a dataset against what this plan reads.
@@ -194,4 +208,18 @@ class Plan:
             raise UsageError(
                 "run() takes a Dataset; build one with Dataset.from_dir or from_records"
             )
+        if opening is not None and not isinstance(opening, StateSnapshot):
+            raise UsageError(
+                "opening is the closing state of an earlier run (a StateSnapshot); "
+                f"got {type(opening).__name__}"
+            )
         return evaluate(self.ir, dataset, self.periods(period, to), opening=opening)
+
+
+def _shown(value: object) -> str:
+    """A short, one-line repr of a value a caller passed (or nothing, if it has none)."""
+    try:
+        text = repr(value)
+    except Exception:  # an int of more than 4300 digits, a broken __repr__
+        return ""
+    return text if len(text) <= 40 else f"{text[:37]}..."

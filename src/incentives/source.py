@@ -5,6 +5,19 @@ Contract: a :class:`Span` names a half-open stretch of one source file with
 0-based character offsets. Spans are built from Lark's metadata in exactly one
 place (``parse/to_ast.py``); everything after parsing only carries them.
 
+**Lines.** A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (a file saved
+on Windows or on an old Mac numbers its lines as an editor shows them), and
+nowhere else: a form feed, ``U+0085`` or ``U+2028`` inside a comment does not
+start a new line, as no editor shows one there. :data:`LINE_BREAK` is that
+rule; the lexer, :class:`SourceFile` and every reported ``line:column`` follow
+it.
+
+**Hidden characters.** :data:`HIDDEN` matches every character a reader cannot
+see or that changes how a line is displayed: control characters (tab and line
+ends aside), Unicode format characters (bidirectional controls, zero-width
+characters, the BOM), line and paragraph separators, and lone surrogates.
+:func:`escape_hidden` shows them as ``\\u202e``-style escapes.
+
 :class:`SourceFile` holds the text exactly as read (after decoding) and renders
 the caret underline used by diagnostics::
 
@@ -17,10 +30,72 @@ the caret underline used by diagnostics::
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["NO_SPAN", "SourceFile", "Span"]
+__all__ = [
+    "HIDDEN",
+    "LINE_BREAK",
+    "NO_SPAN",
+    "SourceFile",
+    "Span",
+    "escape_hidden",
+    "hidden_escape",
+]
+
+#: Where a line ends: ``\n``, ``\r\n`` or a lone ``\r``.
+LINE_BREAK = re.compile(r"\r\n?|\n")
+
+#: Characters that cannot be seen or that reorder a line when displayed.
+#: C0/C1 controls except tab, LF and CR; the Unicode format characters
+#: (category Cf: soft hyphen, bidirectional marks, embeddings, overrides and
+#: isolates, zero-width space/joiners, word joiner, invisible operators, BOM,
+#: interlinear annotations, tags); the line and paragraph separators; and
+#: lone surrogates, which no file can hold. Written out (not read from
+#: ``unicodedata``) so that the set does not change with the Python version.
+HIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def hidden_escape(char: str) -> str:
+    """The escape a hidden character is shown as (``\\u202e``, ``\\U000e0001``).
+
+    >>> hidden_escape("\\x1b"), hidden_escape("\\U000e0001")
+    ('\\\\u001b', '\\\\U000e0001')
+    """
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def escape_hidden(text: str) -> str:
+    """``text`` with every :data:`HIDDEN` character shown as its escape.
+
+    Tabs are kept (they are visible as space and needed to align carets).
+
+    >>> escape_hidden("east\\u202e\\tx")
+    'east\\\\u202e\\tx'
+    """
+    if not HIDDEN.search(text):
+        return text
+    return HIDDEN.sub(lambda m: hidden_escape(m.group()), text)
+
+
+def _cell_width(char: str) -> int:
+    """Terminal columns taken by one character as shown in an excerpt."""
+    if HIDDEN.match(char):
+        return len(hidden_escape(char))
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -75,14 +150,32 @@ class SourceFile:
     #: SHA-256 of the file's bytes when it was read from a file (BOM included).
     digest: str | None = field(default=None, compare=False)
     _lines: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_lines", tuple(self.text.splitlines()))
+        starts = [0]
+        starts.extend(m.end() for m in LINE_BREAK.finditer(self.text))
+        lines = LINE_BREAK.split(self.text)
+        if len(lines) > 1 and lines[-1] == "":
+            lines.pop()  # a final line break ends the last line; it starts none
+        object.__setattr__(self, "_lines", tuple(lines))
+        object.__setattr__(self, "_starts", tuple(starts))
 
     @property
     def sha256(self) -> str:
-        """SHA-256 of the file's bytes, or of the UTF-8 text if it was not read from a file."""
-        return self.digest or hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        """SHA-256 of the file's bytes, or of the UTF-8 text if it was not read from a file.
+
+        A text that no file can hold (a lone surrogate) is hashed with its
+        surrogates written as UTF-8 would write them, rather than failing.
+        """
+        if self.digest:
+            return self.digest
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @property
+    def line_count(self) -> int:
+        """How many lines the text has (a final line break starts none)."""
+        return len(self._lines)
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line ending ('' if out of range)."""
@@ -90,12 +183,36 @@ class SourceFile:
             return self._lines[line - 1]
         return ""
 
+    def line_offset(self, line: int) -> int:
+        """0-based offset of the first character of a 1-based line."""
+        return self._starts[max(0, min(line, len(self._starts)) - 1)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a 0-based character offset.
+
+        >>> SourceFile("x", "ab\\r\\ncd\\ref").position(7)
+        (3, 1)
+        """
+        offset = max(0, min(offset, len(self.text)))
+        index = bisect.bisect_right(self._starts, offset) - 1
+        return index + 1, offset - self._starts[index] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        """The span of the characters ``start`` to ``end`` (0-based offsets)."""
+        line, column = self.position(start)
+        end_line, end_column = self.position(max(end, start))
+        return Span(self.name, line, column, end_line, end_column, start, max(end, start))
+
     def excerpt(self, span: Span) -> str:
         """The source line of ``span`` with a caret underline below it.
 
-        Tabs are kept in the echoed line and copied into the gutter under it so
-        that the caret lines up in any terminal. A span over several lines is
-        underlined to the end of its first line.
+        Hidden characters (controls, bidirectional and zero-width characters)
+        are shown as escapes such as ``\\u202e`` and the carets are widened to
+        cover them, so that a caret never points at nothing and a plan cannot
+        drive the terminal that shows it. Tabs are kept in the echoed line and
+        copied into the gutter under it, and wide characters count two
+        columns, so that the caret lines up in any terminal. A span over
+        several lines is underlined to the end of its first line.
         """
         text = self.line_text(span.line)
         number = f"{span.line:>5} | "
@@ -105,32 +222,9 @@ class SourceFile:
             stop = max(span.end_column - 1, start + 1)
         else:
             stop = max(len(text), start + 1)
-        pad = "".join("\t" if ch == "\t" else " " for ch in text[:start])
-        marks = "^" * (stop - start)
-        return f"{number}{_visible(text)}\n{gutter}{pad}{marks}"
-
-
-def _visible(text: str) -> str:
-    """Show invisible and bidirectional control characters as escapes.
-
-    A caret under an invisible character would point at nothing; showing
-    ``\\u202e`` makes a Trojan-source style character visible to the author.
-    """
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch == "\t" or 32 <= code < 127 or (code >= 160 and not _is_format_char(code)):
-            out.append(ch)
-        else:
-            out.append(f"\\u{code:04x}")
-    return "".join(out)
-
-
-def _is_format_char(code: int) -> bool:
-    # Bidi embeddings/overrides/isolates, zero-width characters and the BOM.
-    return (
-        0x200B <= code <= 0x200F
-        or 0x202A <= code <= 0x202E
-        or 0x2060 <= code <= 0x2069
-        or code == 0xFEFF
-    )
+        pad = "".join("\t" if ch == "\t" else " " * _cell_width(ch) for ch in text[:start])
+        under = text[start:stop]
+        width = sum(1 if ch == "\t" else _cell_width(ch) for ch in under)
+        width += stop - start - len(under)  # past the end of the line: one column each
+        marks = "^" * max(width, 1)
+        return f"{number}{escape_hidden(text)}\n{gutter}{pad}{marks}"

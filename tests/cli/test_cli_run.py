@@ -169,7 +169,7 @@ def test_invalid_data_is_an_input_error_naming_file_row_and_column(
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines[0].startswith("bad/ledger.csv:2:4: error[D603]: column `amount`: `12.3.4`")
-    assert "bad/ledger.csv:3:3: error[D605]: column `payee`: `zed` is not a payee" in lines[2]
+    assert "bad/ledger.csv:3:3: error[D605]: column `payee`: `zed` is not a payee" in result.stderr
     assert lines[-1] == "error: 2 problems in the data"
     assert "Traceback" not in result.stderr
 

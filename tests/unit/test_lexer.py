@@ -148,3 +148,14 @@ def test_highlighting_is_deterministic() -> None:
     first = highlight(text, PlanLexer(), HtmlFormatter())
     assert first == highlight(text, PlanLexer(), HtmlFormatter())
     assert '<span class="kd">plan</span>' in first
+
+
+def test_a_comment_ends_at_a_lone_cr_as_in_the_parser() -> None:
+    # A plan saved with old Mac line ends: the bonus after the comment is code.
+    found = tokens("commission c  # five percent\r  pays 5% of sales\rbonus b\r")
+    assert (Comment.Single, "# five percent") in found
+    assert (Keyword.Declaration, "bonus") in found
+
+
+def test_a_keyword_glued_to_a_name_is_one_name_as_in_the_parser() -> None:
+    assert tokens("measuresales fieldsfte") == [(Name, "measuresales"), (Name, "fieldsfte")]

@@ -21,7 +21,7 @@ from incentives.ast.visitor import references
 from incentives.check.constants import const_value
 from incentives.check.context import CheckContext, Level
 from incentives.check.expressions import infer, require
-from incentives.check.types import BOOL, Type, money
+from incentives.check.types import BOOL, Type, comparison_hint, condition_hint, money
 from incentives.diagnostics import Related
 from incentives.money import format_decimal, to_grid
 
@@ -72,7 +72,9 @@ def _expect_money(ctx: CheckContext, expr: n.Expr, what: str) -> None:
             "E205",
             f"{what} must be an amount in {ctx.currency}, but this is {t.phrase}",
             expr.span,
-            hint="multiply a rate by an amount, like `5% of sales`" if t.is_number else None,
+            hint="multiply a rate by an amount, like `5% of sales`"
+            if t.is_number
+            else f"pay an amount, like `pays 100 {ctx.currency}` or `pays 5% of sales`",
         )
 
 
@@ -87,6 +89,7 @@ def _check_component(ctx: CheckContext, decl: n.ComponentDecl) -> None:
                 f"`{word}` is given twice for `{decl.name.text}`",
                 clause.span,
                 related=[Related(first.span, "first given here")],
+                hint=f"keep one `{word}` clause",
             )
     pays = seen.get("pays")
     multiplies = seen.get("multiplies")
@@ -132,7 +135,12 @@ def _check_component(ctx: CheckContext, decl: n.ComponentDecl) -> None:
             case n.WhenClause(condition=cond):
                 t, _ = infer(ctx, cond)
                 if t != BOOL and not t.is_error:
-                    ctx.error("E204", f"`when` needs a yes/no condition, not {t.phrase}", cond.span)
+                    ctx.error(
+                        "E204",
+                        f"`when` needs a yes/no condition, not {t.phrase}",
+                        cond.span,
+                        hint=condition_hint(t),
+                    )
                 require(ctx, cond, levels=_PAYEE, where="in `when`, which decides per payee")
             case n.GateClause():
                 _check_gate(ctx, decl, clause, pays)
@@ -147,15 +155,22 @@ def _check_component(ctx: CheckContext, decl: n.ComponentDecl) -> None:
                             "E106",
                             f"a multiplier scales pay components; `{target.text}` is not one",
                             target.span,
+                            hint="name commissions or bonuses the plan declares",
                         )
                     if target.text == name:
-                        ctx.error("E401", f"`{name}` cannot multiply itself", target.span)
+                        ctx.error(
+                            "E401",
+                            f"`{name}` cannot multiply itself",
+                            target.span,
+                            hint="name the other components it scales",
+                        )
                 t, _ = infer(ctx, factor)
                 if not t.is_number and not t.is_error:
                     ctx.error(
                         "E201",
                         f"a multiplier's factor is a number like 110%, not {t.phrase}",
                         factor.span,
+                        hint="write a percent or a number, like `110%` or `csat / 100`",
                     )
                 require(ctx, factor, levels=_PAYEE, where="as a factor")
     _check_cap_floor(ctx, decl.clauses)
@@ -209,6 +224,7 @@ def _check_pays(ctx: CheckContext, spec: n.PaySpec) -> None:
                     "E201",
                     f"units are counted by a number column, not {ut.phrase}",
                     units.span,
+                    hint="name a ledger column declared as `count` or `decimal`, like `units`",
                 )
             _check_where(ctx, where)
 
@@ -218,7 +234,12 @@ def _check_where(ctx: CheckContext, where: n.Expr | None) -> None:
         return
     t, _ = infer(ctx, where)
     if t != BOOL and not t.is_error:
-        ctx.error("E204", f"`where` needs a yes/no condition, not {t.phrase}", where.span)
+        ctx.error(
+            "E204",
+            f"`where` needs a yes/no condition, not {t.phrase}",
+            where.span,
+            hint=condition_hint(t),
+        )
     require(ctx, where, levels=_LINE, where="to filter ledger lines")
 
 
@@ -284,6 +305,7 @@ def _check_gate(
             f"the gate threshold is {t.phrase}, but the base it is compared with is "
             f"{base_t.phrase}",
             gate.threshold.span,
+            hint=comparison_hint(">=", base_t, t),
         )
     if gate.mode == "excess_only" and form == "tiers":
         amount = pays.spec.amount
@@ -337,9 +359,12 @@ def _check_cap_floor(
                     "the cap is below the floor, so no amount can satisfy both",
                     caps[0].span,
                     related=[Related(floors[0].span, "the floor")],
+                    hint="raise the cap or lower the floor",
                 )
-            elif unit is not None and place in ctx.rounding_places and (
-                to_grid(floor, unit, up=True) > cap
+            elif (
+                unit is not None
+                and place in ctx.rounding_places
+                and (to_grid(floor, unit, up=True) > cap)
             ):
                 ctx.error(
                     "E409",
@@ -360,13 +385,19 @@ def check_total(ctx: CheckContext) -> None:
             "the total is declared twice",
             extra.span,
             related=[Related(totals[0].span, "first declared here")],
+            hint="keep one `total` declaration",
         )
     for total in totals[:1]:
         seen: dict[type, n.CapClause | n.FloorClause | n.HorizonCapClause] = {}
         for clause in total.clauses:
             first = seen.setdefault(type(clause), clause)
             if first is not clause:
-                ctx.error("E420", "the total's cap or floor is given twice", clause.span)
+                ctx.error(
+                    "E420",
+                    "the total's cap or floor is given twice",
+                    clause.span,
+                    hint="give the total one cap and one floor at most",
+                )
             if isinstance(clause, n.HorizonCapClause):
                 continue  # checked with the other clauses that carry over periods
             infer(ctx, clause.limit)

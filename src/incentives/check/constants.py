@@ -6,6 +6,11 @@ None if it is not constant, has a type error, or is a form folding does not
 cover (tier lookups). It computes with :mod:`incentives.operations` in the
 engine's decimal context, so a folded constant equals what the evaluator
 would compute. A division by zero in a constant is reported here (E430).
+
+Folding is remembered per expression (in the context), so a ``let`` is
+folded once however many constants use it; since the checker resolves a
+plan's definitions dependencies first, folding a chain of thousands of
+constant ``let``s never goes deeper than one ``let`` at a time.
 """
 
 from __future__ import annotations
@@ -27,13 +32,46 @@ def const_value(ctx: CheckContext, expr: n.Expr) -> Value | None:
         return None
     try:
         with evaluation_context():
-            return _fold(ctx, expr)
+            return _remembered(ctx, expr)
     except (DivisionByZero, InvalidOperation):
-        ctx.error("E430", "this constant divides by zero", expr.span)
+        ctx.error(
+            "E430",
+            "this constant divides by zero",
+            expr.span,
+            hint="divide by a value that is never zero",
+        )
         return None
     except ValueError as exc:
-        ctx.error("E430", str(exc), expr.span)
+        ctx.error(
+            "E430", str(exc), expr.span, hint="change the constant so that it can be computed"
+        )
         return None
+
+
+class _Failed:
+    """A fold that raised: raised again, the same way, each time it is asked for."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: ArithmeticError | ValueError) -> None:
+        self.error = error
+
+
+def _remembered(ctx: CheckContext, expr: n.Expr) -> Value | None:
+    """``_fold(expr)``, computed once per expression node."""
+    key = id(expr)
+    if key in ctx.folded:
+        known = ctx.folded[key]
+        if isinstance(known, _Failed):
+            raise known.error.with_traceback(None)
+        return known  # type: ignore[return-value]
+    try:
+        value = _fold(ctx, expr)
+    except (ArithmeticError, ValueError) as exc:
+        ctx.folded[key] = _Failed(exc)
+        raise
+    ctx.folded[key] = value
+    return value
 
 
 def _fold(ctx: CheckContext, expr: n.Expr) -> Value | None:
@@ -46,7 +84,7 @@ def _fold(ctx: CheckContext, expr: n.Expr) -> Value | None:
                 return None
             if name.text in ctx.versions:
                 return None  # its value depends on the date it is used on
-            return _fold(ctx, symbol.node.value)
+            return _remembered(ctx, symbol.node.value)
         case n.Binary(op=op, left=left, right=right):
             a, b = _fold(ctx, left), _fold(ctx, right)
             if a is None or b is None:

@@ -3,13 +3,16 @@
 Contract: a :class:`CheckContext` is created once per plan and threaded
 through every pass. Passes only *add* to it (symbols, types, diagnostics);
 nothing is removed, and no pass raises for a user's mistake. A symbol's type
-and level are resolved on first use, which is also where a definition that
-depends on itself is caught (E401) with the whole cycle named.
+and level are resolved on first use, the definitions it refers to first,
+without recursion (so chains of any length resolve); that is also where a
+definition that depends on itself is caught (E401) with the whole cycle
+named. Per-plan facts that several passes need (what each declaration refers
+to, folded constants, the did-you-mean index) are worked out once and kept
+here.
 """
 
 from __future__ import annotations
 
-import difflib
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,13 +20,15 @@ from decimal import Decimal
 from typing import Literal
 
 from incentives.ast import nodes as n
+from incentives.ast.visitor import walk
+from incentives.check.suggest import NameIndex, closest
 from incentives.check.types import ERROR, Type
 from incentives.diagnostics import Diagnostic, Related, Severity
 from incentives.money import RoundingMode
 from incentives.periods import PeriodScheme
 from incentives.source import Span
 
-__all__ = ["CheckContext", "Level", "Symbol", "SymbolKind", "TierInfo"]
+__all__ = ["CheckContext", "Level", "Scan", "Symbol", "SymbolKind", "TierInfo", "cycle_path"]
 
 
 class Level(enum.IntEnum):
@@ -72,6 +77,43 @@ KIND_WORDS: dict[str, str] = {
 }
 
 
+#: From how many symbols on, did-you-mean hints go through a :class:`NameIndex`.
+_INDEX_FROM = 64
+
+#: How to declare a name that is not declared, by what the plan expected.
+_DECLARE = {
+    "name": "declare `{0}` first (a `measure`, a `let`, a quota, or a column under "
+    "`ledger columns`), or correct its spelling",
+    "tier table": "declare the table first, like `tiers {0} marginal` with its bands",
+    "roster field": "declare it under `roster fields`, like `{0}: text`",
+    "ledger column": "declare it under `ledger columns`, like `{0}: text`",
+    "component": "name a pay component the plan declares (a commission, bonus or multiplier)",
+}
+
+
+def _how_to_declare(name: str, expect: str) -> str:
+    return _DECLARE.get(expect, _DECLARE["name"]).format(name)
+
+
+#: How many names of a cycle a message spells out, and how many notes point at them.
+_CYCLE_NAMES = 12
+_CYCLE_NOTES = 10
+
+
+def cycle_path(cycle: list[str]) -> str:
+    """```a` → `b` → `a``` for a cycle that ends where it starts; a long one is abridged.
+
+    >>> cycle_path(["a", "b", "a"])
+    '`a` → `b` → `a`'
+    >>> cycle_path([f"a{i}" for i in range(200)] + ["a0"])
+    '`a0` → `a1` → `a2` → `a3` → `a4` → `a5` → … → `a198` → `a199` → `a0` (200 definitions)'
+    """
+    if len(cycle) <= _CYCLE_NAMES:
+        return " → ".join(f"`{c}`" for c in cycle)
+    shown = [f"`{c}`" for c in cycle[:6]] + ["…"] + [f"`{c}`" for c in cycle[-3:]]
+    return " → ".join(shown) + f" ({len(cycle) - 1:,} definitions)"
+
+
 @dataclass
 class Symbol:
     """A name the plan can use."""
@@ -97,6 +139,16 @@ class TierInfo:
     bound_type: Type
     #: Type of what the bands pay (a rate, or an amount).
     value_type: Type
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What one walk over a declaration found (see :meth:`CheckContext.scan`)."""
+
+    #: The names it refers to, in source order (as :func:`~incentives.ast.visitor.references`).
+    names: list[str]
+    #: Its team values and ranks, in source order.
+    gathering: list[n.TeamValue | n.Rank]
 
 
 @dataclass
@@ -127,8 +179,21 @@ class CheckContext:
     tier_info: dict[str, TierInfo] = field(default_factory=dict)
     #: Resolvers for symbols whose type is inferred on first use.
     resolvers: dict[str, Callable[[], None]] = field(default_factory=dict)
+    #: Symbols whose resolver is running, innermost last (and as a set).
     _resolving: list[str] = field(default_factory=list)
+    _resolving_set: set[str] = field(default_factory=set)
+    #: Symbols whose resolver has run (or is running).
+    _resolved: set[str] = field(default_factory=set)
     reported_cycles: set[frozenset[str]] = field(default_factory=set)
+    #: Folded constants by ``id(node)``, failures included (see :mod:`.constants`).
+    folded: dict[int, object] = field(default_factory=dict)
+    #: Names whose value needs other payees' values, once worked out (see
+    #: :func:`~incentives.check.crediting.team_dependent`).
+    team_dependent: frozenset[str] | None = None
+    #: What :meth:`scan` found in each node, by ``id`` of the node.
+    _scans: dict[int, Scan] = field(default_factory=dict)
+    #: The did-you-mean index over the symbols, with the count it was built for.
+    _names: tuple[int, NameIndex] | None = None
 
     # ----------------------------------------------------------- findings
     def error(
@@ -180,7 +245,7 @@ class CheckContext:
                 "E101",
                 f"unknown {expect} `{name.text}`",
                 name.span,
-                hint=self.suggest(name.text, self.symbols),
+                hint=self._did_you_mean(name.text) or _how_to_declare(name.text, expect),
             )
             return None
         symbol.used = True
@@ -188,43 +253,157 @@ class CheckContext:
         return symbol
 
     def resolve(self, symbol: Symbol) -> None:
-        """Make sure a symbol's type and level are known (inferring on demand)."""
+        """Make sure a symbol's type and level are known (inferring on demand).
+
+        Resolving one definition may need others first. Rather than letting
+        resolvers call each other as deep as the plan's chain of definitions
+        goes (a chain of thousands of ``let``s would exhaust Python's stack),
+        the definitions this one refers to are found first with an explicit
+        stack and resolved dependencies first, so that a resolver only ever
+        meets names that are already resolved. A reference back to a
+        definition on that stack is a cycle (E401), reported once with its
+        path; the definition it returns to reads as ``ERROR`` from then on,
+        and its own resolver still runs, so its expression is checked too.
+        """
         if symbol.type is not None:
             return
-        if symbol.name in self._resolving:
-            cycle = [*self._resolving[self._resolving.index(symbol.name) :], symbol.name]
-            key = frozenset(cycle)
-            if key not in self.reported_cycles:
-                self.reported_cycles.add(key)
-                self.error(
-                    "E401",
-                    f"`{symbol.name}` depends on itself: " + " → ".join(f"`{c}`" for c in cycle),
-                    symbol.span,
-                    hint="a value cannot be computed from itself; break the loop",
-                    related=[
-                        Related(self.symbols[c].span, f"`{c}` is defined here")
-                        for c in dict.fromkeys(cycle[1:-1])
-                    ],
-                )
+        if symbol.name in self._resolving_set:  # a reference the walk did not foresee
+            self._report_resolving_cycle(
+                [*self._resolving[self._resolving.index(symbol.name) :], symbol.name]
+            )
             symbol.type, symbol.level = ERROR, Level.PAYEE
             return
-        resolver = self.resolvers.get(symbol.name)
+        for name in self._dependencies_first(symbol):
+            self._run_resolver(self.symbols[name])
+
+    def _pending(self, name: str) -> Symbol | None:
+        """The symbol ``name`` if its type is still to be inferred by a resolver."""
+        symbol = self.symbols.get(name)
+        if symbol is None or symbol.type is not None or name not in self.resolvers:
+            return None
+        return symbol
+
+    def _dependencies_first(self, root: Symbol) -> list[str]:
+        """``root`` and the unresolved definitions it reaches, dependencies first.
+
+        A depth-first walk over the names each declaration refers to, in the
+        order the checker reads them, with an explicit stack. A name met
+        again while it is on the walk's path closes a cycle: reported here,
+        at the moment the recursive reading would have met it.
+        """
+        order: list[str] = []
+        seen = {root.name}
+        path = [root.name]
+        on_path = {root.name: 0}
+        stack = [iter(self._references_of(root))]
+        while stack:
+            for name in stack[-1]:
+                if name in on_path or name in self._resolving_set:
+                    target = self.symbols[name]
+                    if target.type is None:  # met again before its type is known
+                        if name in on_path:
+                            cycle = [*path[on_path[name] :], name]
+                        else:
+                            outer = self._resolving[self._resolving.index(name) :]
+                            cycle = [*outer, *path, name]
+                        self._report_resolving_cycle(cycle)
+                        target.type, target.level = ERROR, Level.PAYEE
+                    continue
+                if name in seen:
+                    continue
+                symbol = self._pending(name)
+                if symbol is None:
+                    continue
+                seen.add(name)
+                on_path[name] = len(path)
+                path.append(name)
+                stack.append(iter(self._references_of(symbol)))
+                break
+            else:
+                stack.pop()
+                done = path.pop()
+                del on_path[done]
+                order.append(done)
+        return order
+
+    def _references_of(self, symbol: Symbol) -> list[str]:
+        return self.scan(symbol.node).names if symbol.node is not None else []
+
+    def scan(self, node: object) -> Scan:
+        """The names a declaration refers to and the team values in it (one walk, kept)."""
+        found = self._scans.get(id(node))
+        if found is None:
+            names: list[str] = []
+            gathering: list[n.TeamValue | n.Rank] = []
+            for x in walk(node):
+                if isinstance(x, n.Ref):
+                    names.append(x.name.text)
+                elif isinstance(x, n.TierOn | n.TierAt):
+                    names.append(x.tiers.text)
+                elif isinstance(x, n.TeamValue | n.Rank):
+                    names.append(x.name.text)
+                    gathering.append(x)
+            found = self._scans[id(node)] = Scan(names, gathering)
+        return found
+
+    def _run_resolver(self, symbol: Symbol) -> None:
+        name = symbol.name
+        if name in self._resolved:
+            return
+        self._resolved.add(name)
+        resolver = self.resolvers.get(name)
         if resolver is None:  # pragma: no cover - every symbol kind sets a type or a resolver
             symbol.type, symbol.level = ERROR, Level.PAYEE
             return
-        self._resolving.append(symbol.name)
+        self._resolving.append(name)
+        self._resolving_set.add(name)
         try:
             resolver()
         finally:
             self._resolving.pop()
+            self._resolving_set.discard(name)
         if symbol.type is None:
             symbol.type, symbol.level = ERROR, Level.PAYEE
+
+    def _report_resolving_cycle(self, cycle: list[str]) -> None:
+        key = frozenset(cycle)
+        if key in self.reported_cycles:
+            return
+        self.reported_cycles.add(key)
+        self.report_cycle(cycle)
+
+    def report_cycle(self, cycle: list[str]) -> None:
+        """E401 at the first name of ``cycle`` (which ends where it starts)."""
+        first = self.symbols[cycle[0]]
+        self.error(
+            "E401",
+            f"`{first.name}` depends on itself: {cycle_path(cycle)}",
+            first.span,
+            hint="a value cannot be computed from itself; break the loop",
+            related=[
+                Related(self.symbols[c].span, f"`{c}` is defined here")
+                for c in list(dict.fromkeys(cycle[1:-1]))[:_CYCLE_NOTES]
+            ],
+        )
 
     @staticmethod
     def suggest(name: str, candidates: Iterable[str]) -> str | None:
         """A did-you-mean hint, or None."""
-        matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.7)
-        return f"did you mean `{matches[0]}`?" if matches else None
+        match = closest(name, candidates)
+        return f"did you mean `{match}`?" if match is not None else None
+
+    def _did_you_mean(self, name: str) -> str | None:
+        """:meth:`suggest` over every symbol, through an index kept for the plan.
+
+        Symbols are only ever added, so the index is rebuilt when their
+        number changes; a plan with many unknown names builds it once.
+        """
+        if len(self.symbols) < _INDEX_FROM:
+            return self.suggest(name, self.symbols)
+        if self._names is None or self._names[0] != len(self.symbols):
+            self._names = (len(self.symbols), NameIndex(self.symbols))
+        match = self._names[1].closest(name)
+        return f"did you mean `{match}`?" if match is not None else None
 
     # -------------------------------------------------------------- types
     def record(self, expr: object, type_: Type, level: Level) -> tuple[Type, Level]:

@@ -16,7 +16,6 @@ from datetime import date
 from typing import TypeVar
 
 from incentives.ast import nodes as n
-from incentives.ast.visitor import walk
 from incentives.check.context import KIND_WORDS, CheckContext
 from incentives.diagnostics import Related
 
@@ -33,6 +32,7 @@ def _single(ctx: CheckContext, kind: type[_D], word: str) -> list[_D]:
             f"`{word}` is declared twice",
             extra.span,
             related=[Related(found[0].span, "first declared here")],
+            hint=f"keep one `{word}` declaration",
         )
     return found[:1]
 
@@ -62,6 +62,7 @@ def check_crediting(ctx: CheckContext) -> None:
                     f"`{rule.column.text}` is {KIND_WORDS[symbol.kind]}"
                     + (f" of type {symbol.type.kind}" if symbol.type is not None else ""),
                     rule.column.span,
+                    hint="name a ledger column declared as `text`, like `credit to seller`",
                 )
             if rule.start is not None:
                 day = rule.start.value
@@ -71,6 +72,7 @@ def check_crediting(ctx: CheckContext) -> None:
                         "E444",
                         "`credit to` rules are listed in date order, each from a later date",
                         rule.start.span,
+                        hint="list the dated `credit to` rules from the earliest date on",
                     )
                 last = day
         splits = [c for c in decl.clauses if isinstance(c, n.SplitBySplits)]
@@ -78,7 +80,9 @@ def check_crediting(ctx: CheckContext) -> None:
         remainders = [c for c in decl.clauses if isinstance(c, n.RemainderClause)]
         repeated: list[n.CreditingClause] = [*splits[1:], *remainders[1:]]
         for twice in repeated:
-            ctx.error("E420", "this crediting clause is given twice", twice.span)
+            ctx.error(
+                "E420", "this crediting clause is given twice", twice.span, hint="keep one of them"
+            )
         if splits and not remainders:
             ctx.error(
                 "E445",
@@ -93,6 +97,7 @@ def check_crediting(ctx: CheckContext) -> None:
                     "E445",
                     "overlays and remainders apply to split lines; add `split by splits`",
                     clause.span,
+                    hint="add `split by splits` to `crediting`, or remove this clause",
                 )
         names = [t for o in overlays for t in o.types]
         if len(set(names)) != len(names) or {"direct", "split"} & set(names):
@@ -100,6 +105,7 @@ def check_crediting(ctx: CheckContext) -> None:
                 "E445",
                 "overlay types are listed once each, and cannot be `direct` or `split`",
                 overlays[0].span,
+                hint="list each overlay type once, named other than `direct` and `split`",
             )
 
 
@@ -117,28 +123,45 @@ def check_fx(ctx: CheckContext) -> None:
         for clause in decl.clauses:
             first = kinds.setdefault(type(clause), clause)
             if first is not clause:
-                ctx.error("E420", "this `fx` clause is given twice", clause.span)
+                ctx.error(
+                    "E420", "this `fx` clause is given twice", clause.span, hint="keep one of them"
+                )
             if isinstance(clause, n.FxRound) and isinstance(clause.unit, n.Literal):
                 value = clause.unit.value
                 if clause.unit.kind != "number" or not (value > 0):  # type: ignore[operator]
-                    ctx.error("E404", "a rounding unit is a positive number like 0.01", clause.span)
+                    ctx.error(
+                        "E404",
+                        "a rounding unit is a positive number like 0.01",
+                        clause.span,
+                        hint="write a positive unit like 0.01, or `minor unit`",
+                    )
 
 
 def team_dependent(ctx: CheckContext) -> set[str]:
-    """Names whose value needs other payees' values (directly or through others)."""
-    direct: set[str] = set()
+    """Names whose value needs other payees' values (directly or through others).
+
+    Worked out once per plan (the compiler asks again) with one walk over each
+    declaration and one pass over the dependencies, however long their chains.
+    """
+    if ctx.team_dependent is not None:
+        return set(ctx.team_dependent)
+    direct = {
+        symbol.name
+        for symbol in ctx.symbols.values()
+        if symbol.node is not None and ctx.scan(symbol.node).gathering
+    }
+    users: dict[str, list[str]] = {}
     for symbol in ctx.symbols.values():
-        node = symbol.node
-        if node is not None and any(isinstance(x, n.TeamValue | n.Rank) for x in walk(node)):
-            direct.add(symbol.name)
+        for name in symbol.depends_on:
+            users.setdefault(name, []).append(symbol.name)
     result = set(direct)
-    changed = True
-    while changed:
-        changed = False
-        for symbol in ctx.symbols.values():
-            if symbol.name not in result and result & set(symbol.depends_on):
-                result.add(symbol.name)
-                changed = True
+    pending = list(direct)
+    while pending:
+        for user in users.get(pending.pop(), ()):
+            if user not in result:
+                result.add(user)
+                pending.append(user)
+    ctx.team_dependent = frozenset(result)
     return result
 
 
@@ -146,8 +169,10 @@ def check_team_values(ctx: CheckContext) -> None:
     """E440 for a team value or rank over a value that itself needs team values."""
     dependent = team_dependent(ctx)
     for decl in ctx.plan.declarations:
-        for node in walk(decl):
-            if isinstance(node, n.TeamValue | n.Rank) and node.name.text in dependent:
+        if isinstance(decl, n.ExampleDecl):
+            continue  # literals only
+        for node in ctx.scan(decl).gathering:
+            if node.name.text in dependent:
                 ctx.error(
                     "E440",
                     f"`{node.name.text}` is computed from other payees' values, so it cannot "

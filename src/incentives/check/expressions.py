@@ -25,7 +25,10 @@ from incentives.check.types import (
     TEXT,
     Type,
     arithmetic,
+    arithmetic_hint,
     comparable,
+    comparison_hint,
+    condition_hint,
     money,
     unify,
 )
@@ -33,6 +36,14 @@ from incentives.check.types import (
 __all__ = ["infer", "literal_type", "require"]
 
 _COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
+
+#: How each function is written, for hints.
+_CALL_FORMS = {
+    "min": "write `min(a, b, …)` with two or more numbers, amounts or dates",
+    "max": "write `max(a, b, …)` with two or more numbers, amounts or dates",
+    "clamp": "write `clamp(value, low, high)` with numbers or amounts",
+    "abs": "write `abs(value)` with a number or an amount",
+}
 _ARITHMETIC = ("+", "-", "*", "/", "of")
 
 
@@ -94,12 +105,20 @@ def infer(ctx: CheckContext, expr: n.Expr) -> tuple[Type, Level]:
             if op == "not":
                 if t != BOOL and not t.is_error:
                     ctx.error(
-                        "E204", f"`not` needs a yes/no condition, not {t.phrase}", operand.span
+                        "E204",
+                        f"`not` needs a yes/no condition, not {t.phrase}",
+                        operand.span,
+                        hint=condition_hint(t),
                     )
                     return ctx.record(expr, ERROR, level)
                 return ctx.record(expr, BOOL, level)
             if not t.is_numeric and not t.is_error:
-                ctx.error("E201", f"cannot negate {t.phrase}", operand.span)
+                ctx.error(
+                    "E201",
+                    f"cannot negate {t.phrase}",
+                    operand.span,
+                    hint="`-` goes before a number or an amount; `not` reverses a condition",
+                )
                 return ctx.record(expr, ERROR, level)
             return ctx.record(expr, t, level)
         case n.InList(operand=operand, items=items):
@@ -108,13 +127,18 @@ def infer(ctx: CheckContext, expr: n.Expr) -> tuple[Type, Level]:
                 it, _ = infer(ctx, item)
                 problem = comparable("=", t, it)
                 if problem:
-                    ctx.error("E203", problem, item.span)
+                    ctx.error("E203", problem, item.span, hint=comparison_hint("=", t, it))
             level = _combine(ctx, expr, [operand, *items], expr)
             return ctx.record(expr, BOOL, level)
         case n.IfElse(condition=cond, then=then, otherwise=otherwise):
             ct, _ = infer(ctx, cond)
             if ct != BOOL and not ct.is_error:
-                ctx.error("E204", f"`if` needs a yes/no condition, not {ct.phrase}", cond.span)
+                ctx.error(
+                    "E204",
+                    f"`if` needs a yes/no condition, not {ct.phrase}",
+                    cond.span,
+                    hint=condition_hint(ct),
+                )
             tt, _ = infer(ctx, then)
             ot, _ = infer(ctx, otherwise)
             level = _combine(ctx, expr, [cond, then, otherwise], expr)
@@ -134,11 +158,19 @@ def infer(ctx: CheckContext, expr: n.Expr) -> tuple[Type, Level]:
             t, level = infer(ctx, value)
             if not t.is_numeric and not t.is_error:
                 ctx.error(
-                    "E206", f"`round` needs a number or an amount, not {t.phrase}", value.span
+                    "E206",
+                    f"`round` needs a number or an amount, not {t.phrase}",
+                    value.span,
+                    hint="round a number or an amount, like `round(sales * 5%, 0.01, half_up)`",
                 )
                 return ctx.record(expr, ERROR, level)
             if isinstance(unit, n.MinorUnit) and not t.is_money and not t.is_error:
-                ctx.error("E206", "`minor unit` only applies to amounts", unit.span)
+                ctx.error(
+                    "E206",
+                    "`minor unit` only applies to amounts",
+                    unit.span,
+                    hint="round a number to a unit written out, like 0.01",
+                )
             if isinstance(unit, n.Literal):
                 _check_unit(ctx, unit)
             if (unit is None or expr.mode is None) and ctx.rounding_mode is None:
@@ -162,6 +194,7 @@ def _check_unit(ctx: CheckContext, unit: n.Literal) -> None:
             "E404",
             f"a rounding unit is a positive number like 0.01 or 1, not `{unit.text}`",
             unit.span,
+            hint="write a positive unit like 0.01 or 1",
         )
 
 
@@ -183,6 +216,7 @@ def _ref(ctx: CheckContext, expr: n.Ref, name: n.Name) -> tuple[Type, Level]:
             f"`{name.text}` is {KIND_WORDS[symbol.kind]}, settled after every component; "
             "it cannot be used in an expression",
             name.span,
+            hint="use the components or measures it is computed from instead",
         )
         return ctx.record(expr, ERROR, Level.PAYEE)
     node = symbol.node
@@ -206,24 +240,30 @@ def _binary(ctx: CheckContext, op: str, lt: Type, rt: Type, expr: n.Binary) -> T
                 "E201",
                 f"`of` takes a share: the left side must be a rate like 5%, not {lt.phrase}",
                 expr.left.span,
+                hint="write the rate first, then the amount: `5% of sales`",
             )
             return ERROR
         result = arithmetic(op, lt, rt)
         if isinstance(result, str):
             code = "E202" if "currencies differ" in result else "E201"
-            ctx.error(code, result, expr.span)
+            ctx.error(code, result, expr.span, hint=arithmetic_hint(op, lt, rt))
             return ERROR
         return result
     if op in _COMPARISONS:
         problem = comparable(op, lt, rt)
         if problem:
             code = "E202" if "currencies differ" in problem else "E203"
-            ctx.error(code, problem, expr.span)
+            ctx.error(code, problem, expr.span, hint=comparison_hint(op, lt, rt))
         return BOOL
     # and / or
     for side, t in ((expr.left, lt), (expr.right, rt)):
         if t != BOOL and not t.is_error:
-            ctx.error("E204", f"`{op}` joins yes/no conditions; this is {t.phrase}", side.span)
+            ctx.error(
+                "E204",
+                f"`{op}` joins yes/no conditions; this is {t.phrase}",
+                side.span,
+                hint=condition_hint(t),
+            )
     return BOOL
 
 
@@ -238,6 +278,7 @@ def _call(ctx: CheckContext, expr: n.Call) -> tuple[Type, Level]:
             "E206",
             f"`{expr.function}` takes {wanted} argument{'s' if low != 1 else ''}, not {len(types)}",
             expr.span,
+            hint=_CALL_FORMS[expr.function],
         )
         return ctx.record(expr, ERROR, level)
     result: Type | None = types[0]
@@ -249,11 +290,18 @@ def _call(ctx: CheckContext, expr: n.Call) -> tuple[Type, Level]:
             f"the arguments of `{expr.function}` must be of one kind: "
             + ", ".join(t.phrase for t in types),
             expr.span,
+            hint="give every argument the same kind of value: all amounts in one currency, "
+            "or all numbers",
         )
         return ctx.record(expr, ERROR, level)
     if not result.is_numeric and not (result == DATE and expr.function in ("min", "max")):
         if not result.is_error:
-            ctx.error("E206", f"`{expr.function}` needs numbers or amounts", expr.span)
+            ctx.error(
+                "E206",
+                f"`{expr.function}` needs numbers or amounts",
+                expr.span,
+                hint=_CALL_FORMS[expr.function],
+            )
             return ctx.record(expr, ERROR, level)
     return ctx.record(expr, result, level)
 
@@ -338,6 +386,7 @@ def _tier_application(ctx: CheckContext, expr: n.TierOn | n.TierAt) -> tuple[Typ
                 "E307",
                 f"the bands of `{name}` are {bound.plural}, but this is {arg_types[0].phrase}",
                 expr.value.span,
+                hint=f"read `{name}` at {bound.phrase}",
             )
             return ctx.record(expr, ERROR, level)
         return ctx.record(expr, value, level)
@@ -345,7 +394,7 @@ def _tier_application(ctx: CheckContext, expr: n.TierOn | n.TierAt) -> tuple[Typ
     if expr.quota is None:
         problem = comparable("<", bound, base_t)
         if problem:
-            hint = None
+            hint = f"apply `{name}` to {bound.phrase}"
             if bound.is_number and base_t.is_money:
                 hint = f"bands in percent are attainment of a quota: `{name} on BASE against QUOTA`"
             ctx.error(
@@ -372,6 +421,7 @@ def _tier_application(ctx: CheckContext, expr: n.TierOn | n.TierAt) -> tuple[Typ
                 f"`{name} on BASE against QUOTA` needs a base and a quota in one currency, "
                 f"not {base_t.phrase} and {quota_t.phrase}",
                 expr.span,
+                hint=f"use a base and a quota in {ctx.currency}",
             )
             return ctx.record(expr, ERROR, level)
     if info.kind == "flat":
@@ -381,11 +431,17 @@ def _tier_application(ctx: CheckContext, expr: n.TierOn | n.TierAt) -> tuple[Typ
             "E306",
             f"`{name}` holds amounts, not rates; read it at a point with `{name} at VALUE`",
             expr.span,
+            hint=f"write `{name} at VALUE`",
         )
         return ctx.record(expr, ERROR, level)
     result = arithmetic("*", value, base_t)
     if isinstance(result, str):
-        ctx.error("E201", f"`{name}` on this base: {result}", expr.span)
+        ctx.error(
+            "E201",
+            f"`{name}` on this base: {result}",
+            expr.span,
+            hint=f"apply `{name}` to a base in the plan's currency or to a number",
+        )
         return ctx.record(expr, ERROR, level)
     return ctx.record(expr, result, level)
 
@@ -393,7 +449,12 @@ def _tier_application(ctx: CheckContext, expr: n.TierOn | n.TierAt) -> tuple[Typ
 def check_scope(ctx: CheckContext, scope: n.Scope) -> None:
     """A scope's roster field must be declared; a depth must be at least 1."""
     if scope.kind == "reports" and scope.depth is not None and scope.depth < 1:
-        ctx.error("E441", "a depth counts levels of reports and starts at 1", scope.span)
+        ctx.error(
+            "E441",
+            "a depth counts levels of reports and starts at 1",
+            scope.span,
+            hint="write a depth of 1 or more, like `across reports to depth 2`",
+        )
     if scope.kind == "group" and scope.field is not None:
         symbol = ctx.lookup(scope.field, expect="roster field")
         if symbol is not None and symbol.kind != "roster":
@@ -432,9 +493,15 @@ def _team(ctx: CheckContext, expr: n.TeamValue | n.Rank) -> tuple[Type, Level]:
                 "E442",
                 "a rank compares a payee with their peers: rank across `everyone` or a `group`",
                 expr.scope.span,
+                hint="write `across everyone` or `across group FIELD`",
             )
         if not (t.is_numeric or t.kind == "date"):
-            ctx.error("E203", f"cannot rank by {t.phrase}", expr.name.span)
+            ctx.error(
+                "E203",
+                f"cannot rank by {t.phrase}",
+                expr.name.span,
+                hint="rank by an amount, a number or a date, like a measure of sales",
+            )
             return ctx.record(expr, ERROR, Level.TEAM)
         if expr.tie_field is not None:
             field = ctx.lookup(expr.tie_field, expect="roster field")
@@ -444,10 +511,16 @@ def _team(ctx: CheckContext, expr: n.TeamValue | n.Rank) -> tuple[Type, Level]:
                     f"ties are broken by a roster field; `{expr.tie_field.text}` is "
                     f"{KIND_WORDS[field.kind]}",
                     expr.tie_field.span,
+                    hint="name a field declared under `roster fields`",
                 )
         return ctx.record(expr, COUNT, Level.TEAM)
     if not t.is_numeric:
-        ctx.error("E203", f"cannot take the {expr.function} of {t.phrase}", expr.name.span)
+        ctx.error(
+            "E203",
+            f"cannot take the {expr.function} of {t.phrase}",
+            expr.name.span,
+            hint="gather amounts or numbers, like a measure, a value or a component",
+        )
         return ctx.record(expr, ERROR, Level.TEAM)
     result = DECIMAL if expr.function == "average" and t.kind == "count" else t
     return ctx.record(expr, result, Level.TEAM)

@@ -10,7 +10,6 @@ it; the names on a cycle are left out of the order.
 from __future__ import annotations
 
 from incentives.check.context import CheckContext
-from incentives.diagnostics import Related
 
 __all__ = ["evaluation_order"]
 
@@ -62,11 +61,4 @@ def _report_cycle(ctx: CheckContext, cycle: list[str]) -> None:
     if key in ctx.reported_cycles:
         return
     ctx.reported_cycles.add(key)
-    first = ctx.symbols[cycle[0]]
-    ctx.error(
-        "E401",
-        f"`{first.name}` depends on itself: " + " → ".join(f"`{c}`" for c in cycle),
-        first.span,
-        hint="a value cannot be computed from itself; break the loop",
-        related=[Related(ctx.symbols[c].span, f"`{c}` is defined here") for c in cycle[1:-1]],
-    )
+    ctx.report_cycle(cycle)

@@ -16,7 +16,7 @@ from incentives.ast import nodes as n
 from incentives.ast.visitor import references
 from incentives.check.context import CheckContext, Level
 from incentives.check.expressions import check_scope, infer, require
-from incentives.check.types import BOOL, COUNT, DECIMAL, ERROR, Type
+from incentives.check.types import BOOL, COUNT, DECIMAL, ERROR, Type, condition_hint, sample
 from incentives.periods import PeriodKind
 
 __all__ = ["HORIZON_ORDER", "check_measure", "register_measures"]
@@ -71,7 +71,7 @@ def check_measure(ctx: CheckContext, decl: n.MeasureDecl, period: PeriodKind | N
                 clause.span,
                 hint="join the conditions with `and` into one `where`"
                 if isinstance(clause, n.WhereClause)
-                else None,
+                else f"keep one `{_clause_word(clause)}`",
             )
             continue
         match clause:
@@ -79,7 +79,10 @@ def check_measure(ctx: CheckContext, decl: n.MeasureDecl, period: PeriodKind | N
                 t, _ = infer(ctx, cond)
                 if t != BOOL and not t.is_error:
                     ctx.error(
-                        "E204", f"`where` needs a yes/no condition, not {t.phrase}", cond.span
+                        "E204",
+                        f"`where` needs a yes/no condition, not {t.phrase}",
+                        cond.span,
+                        hint=condition_hint(t),
                     )
                 require(ctx, cond, levels=_LINE_LEVELS, where="to filter ledger lines")
             case n.OverClause(horizon=horizon):
@@ -103,14 +106,21 @@ def check_measure(ctx: CheckContext, decl: n.MeasureDecl, period: PeriodKind | N
                         f"`{decl.aggregate.replace('_', ' ')}` of no lines is 0; "
                         "a default is only for min, max and average",
                         clause.span,
+                        hint="remove the default",
                     )
                 elif level is not Level.CONST:
-                    ctx.error("E413", "a default must be a constant", value.span)
+                    ctx.error(
+                        "E413",
+                        "a default must be a constant",
+                        value.span,
+                        hint=f"write a constant, like `default {sample(result)}`",
+                    )
                 elif not result.is_error and not t.is_error and not _fits(t, result):
                     ctx.error(
                         "E203",
                         f"the default must be {result.phrase}, not {t.phrase}",
                         value.span,
+                        hint=f"write {result.phrase}, like `default {sample(result)}`",
                     )
     if decl.aggregate in ("min", "max", "average") and n.DefaultClause not in seen:
         ctx.error(
@@ -133,6 +143,7 @@ def _clause_word(clause: n.MeasureClause) -> str:
         n.OverClause: "over",
         n.DefaultClause: "default",
         n.AcrossClause: "across",
+        n.DatedClause: "dated by",
     }
     return words[type(clause)]
 

@@ -13,11 +13,19 @@ from collections.abc import Callable
 from typing import Literal
 
 from incentives.ast import nodes as n
-from incentives.ast.visitor import references
 from incentives.check.constants import const_value
 from incentives.check.context import CheckContext, Level, Symbol
 from incentives.check.expressions import infer
-from incentives.check.types import COUNT, DATE, PERCENT, TEXT, Type, column_type, money
+from incentives.check.types import (
+    COUNT,
+    DATE,
+    PERCENT,
+    TEXT,
+    Type,
+    column_type,
+    money,
+    sample,
+)
 from incentives.values import ColumnType
 
 __all__ = [
@@ -191,7 +199,12 @@ def _declare_field(ctx: CheckContext, table: str, field: n.FieldDecl) -> None:
             )
             type_ = column_type(standard, ctx.currency)
         if field.name.text == "payee":
-            ctx.error("E102", "`payee` is the roster's key, not a field", field.name.span)
+            ctx.error(
+                "E102",
+                "`payee` is the roster's key, not a field",
+                field.name.span,
+                hint="remove it from `roster fields`; every roster has a `payee` column",
+            )
             return
     if field.default is not None:
         if table != "metrics":
@@ -199,17 +212,24 @@ def _declare_field(ctx: CheckContext, table: str, field: n.FieldDecl) -> None:
                 "E412",
                 "only metrics can have a default; a missing data value is an error",
                 field.default.span,
+                hint="remove the default; declare the value under `metrics` if it may be missing",
             )
         else:
             default_t, level = infer(ctx, field.default)
             if level is not Level.CONST or not isinstance(field.default, n.Literal):
-                ctx.error("E412", "a default must be a literal value", field.default.span)
+                ctx.error(
+                    "E412",
+                    "a default must be a literal value",
+                    field.default.span,
+                    hint=f"write a literal value, like `default {sample(type_)}`",
+                )
             elif default_t != type_ and not (default_t.is_number and type_.is_number):
                 ctx.error(
                     "E203",
                     f"the default of `{field.name.text}` must be {type_.phrase}, "
                     f"not {default_t.phrase}",
                     field.default.span,
+                    hint=f"write {type_.phrase}, like `default {sample(type_)}`",
                 )
     symbol_kind = {"ledger": "column", "roster": "roster", "metrics": "metric"}[table]
     level = Level.LINE if table == "ledger" else Level.PAYEE
@@ -230,7 +250,7 @@ def _let_resolver(ctx: CheckContext, decl: n.LetDecl, key: str) -> Callable[[], 
         symbol.type, symbol.level = type_, level
         if level is Level.CONST:
             const_value(ctx, decl.value)  # folds now, so a division by zero is E430
-        symbol.depends_on = tuple(name.text for name in references(decl.value))
+        symbol.depends_on = tuple(ctx.scan(decl).names)  # the names its value uses
 
     return resolve
 
@@ -242,7 +262,12 @@ def report_unused(ctx: CheckContext) -> None:
         ctx.symbols["start_date"].used = True  # tenure is counted from it
     for symbol in ctx.symbols.values():
         if symbol.used or symbol.kind in (
-            "builtin", "period", "component", "draw", "clawback", "wage_floor"
+            "builtin",
+            "period",
+            "component",
+            "draw",
+            "clawback",
+            "wage_floor",
         ):
             continue
         ctx.warning(

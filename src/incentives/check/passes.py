@@ -15,6 +15,7 @@ from incentives.check.context import CheckContext
 from incentives.check.crediting import check_crediting, check_fx, check_team_values
 from incentives.check.examples import check_examples
 from incentives.check.header import check_header
+from incentives.check.inlining import check_inlining
 from incentives.check.measures import register_measures
 from incentives.check.names import declare_names, report_unused
 from incentives.check.quotas import check_quotas
@@ -70,6 +71,10 @@ def _examples(ctx: CheckContext, reserved: frozenset[str]) -> None:
     check_examples(ctx)
 
 
+def _inlining(ctx: CheckContext, reserved: frozenset[str]) -> None:
+    check_inlining(ctx)
+
+
 def _unused(ctx: CheckContext, reserved: frozenset[str]) -> None:
     report_unused(ctx)
 
@@ -82,6 +87,7 @@ PASSES: tuple[Pass, ...] = (
     _components,
     _crediting,
     _stateful,
+    _inlining,
     _examples,
     _unused,
 )

@@ -73,6 +73,7 @@ def _check_quota(ctx: CheckContext, decl: n.QuotaDecl) -> None:
                 "E420",
                 f"`{_CLAUSE_WORDS[type(clause)]}` is given twice for the quota `{decl.name.text}`",
                 clause.span,
+                hint="keep one of them",
             )
     symbol = ctx.symbols.get(decl.name.text)
     names: list[str] = []
@@ -93,6 +94,7 @@ def _check_quota(ctx: CheckContext, decl: n.QuotaDecl) -> None:
                     "E203",
                     f"a goal is an amount in {ctx.currency}, not {t.phrase}",
                     goal.source.span,
+                    hint=f"write an amount, like `goal 10,000 {ctx.currency} per month`",
                 )
             names += [r.text for r in references(goal.source)]
         if ctx.scheme is not None:
@@ -100,7 +102,12 @@ def _check_quota(ctx: CheckContext, decl: n.QuotaDecl) -> None:
     prorate = seen.get(n.ProrateClause)
     if isinstance(prorate, n.ProrateClause):
         if len(set(prorate.factors)) != len(prorate.factors):
-            ctx.error("E420", "a proration factor is listed twice", prorate.span)
+            ctx.error(
+                "E420",
+                "a proration factor is listed twice",
+                prorate.span,
+                hint="list each factor once",
+            )
         # Proration reads these roster fields even though no expression names them.
         fields = {"fte": ("fte",), "days_active": ("start_date", "end_date")}
         for factor in prorate.factors:
@@ -115,7 +122,12 @@ def _check_quota(ctx: CheckContext, decl: n.QuotaDecl) -> None:
     rounding = seen.get(n.QuotaRoundClause)
     if isinstance(rounding, n.QuotaRoundClause) and isinstance(rounding.unit, n.Literal):
         if not isinstance(rounding.unit.value, Decimal) or rounding.unit.value <= 0:
-            ctx.error("E404", "a rounding unit is a positive number like 0.01", rounding.unit.span)
+            ctx.error(
+                "E404",
+                "a rounding unit is a positive number like 0.01",
+                rounding.unit.span,
+                hint="write a positive unit like 0.01, or `minor unit`",
+            )
     if symbol is not None and symbol.node is decl:
         symbol.depends_on = tuple(names)
 
@@ -144,6 +156,7 @@ def _check_split(
                 "W423",
                 f"the goal is already per {period.noun}; there is nothing to split",
                 split.span,
+                hint="remove the `split` clause",
             )
         return
     if not isinstance(split, n.SplitClause):
@@ -178,6 +191,7 @@ def _check_weights(
             "E426",
             f"a {kind.noun} has {count} {period.noun}s, but {len(split.weights)} weights are given",
             split.span,
+            hint=f"give {count} weights, one per {period.noun}",
         )
         return
     total = Decimal(0)
@@ -186,10 +200,20 @@ def _check_weights(
         value = const_value(ctx, weight)
         if not t.is_number or not isinstance(value, Decimal):
             if not t.is_error:
-                ctx.error("E426", "a weight is a constant percent, like 30%", weight.span)
+                ctx.error(
+                    "E426",
+                    "a weight is a constant percent, like 30%",
+                    weight.span,
+                    hint="write a constant percent, like 30%",
+                )
             return
         if value < 0:
-            ctx.error("E426", "a weight cannot be negative", weight.span)
+            ctx.error(
+                "E426",
+                "a weight cannot be negative",
+                weight.span,
+                hint="write a weight of 0% or more",
+            )
             return
         with evaluation_context():
             total += value
@@ -222,5 +246,10 @@ def _check_ramp(ctx: CheckContext, ramp: n.RampClause) -> None:
         value = const_value(ctx, step.factor)
         if not t.is_number or not isinstance(value, Decimal) or value <= 0:
             if not t.is_error:
-                ctx.error("E429", "a ramp factor is a constant positive percent", step.factor.span)
+                ctx.error(
+                    "E429",
+                    "a ramp factor is a constant positive percent",
+                    step.factor.span,
+                    hint="write a constant percent above 0%, like 50%",
+                )
             return

@@ -17,7 +17,7 @@ from incentives.ast import nodes as n
 from incentives.check.context import CheckContext, Level
 from incentives.check.expressions import infer
 from incentives.check.names import version_key
-from incentives.check.types import ERROR, Type, comparable, unify
+from incentives.check.types import ERROR, Type, comparable, sample, unify
 from incentives.diagnostics import Related
 
 __all__ = ["register_rate_tables"]
@@ -52,6 +52,7 @@ def _key_types(ctx: CheckContext, decl: n.RateTableDecl) -> list[Type]:
                 "E412",
                 f"a rate table is keyed by ledger columns; `{key.text}` is not one",
                 key.span,
+                hint="key the table by columns declared under `ledger columns`",
             )
             types.append(ERROR)
         else:
@@ -67,16 +68,29 @@ def _check(ctx: CheckContext, decl: n.RateTableDecl) -> Type:
     rows = [row for row in decl.rows if not row.otherwise]
     otherwise = [row for row in decl.rows if row.otherwise]
     for extra in otherwise[1:]:
-        ctx.error("E414", "a rate table has at most one `otherwise` row", extra.span)
+        ctx.error(
+            "E414",
+            "a rate table has at most one `otherwise` row",
+            extra.span,
+            hint="keep one `otherwise` row",
+        )
         ok = False
     if otherwise and decl.rows[-1] is not otherwise[0]:
-        ctx.error("E414", "the `otherwise` row must be the last row", otherwise[0].span)
+        ctx.error(
+            "E414",
+            "the `otherwise` row must be the last row",
+            otherwise[0].span,
+            hint="move the `otherwise` row to the end of the table",
+        )
         ok = False
     for row in decl.rows:
         t, _ = infer(ctx, row.value)
         if not t.is_error and not t.is_numeric:
             ctx.error(
-                "E309", f"a rate table pays numbers or amounts, not {t.phrase}", row.value.span
+                "E309",
+                f"a rate table pays numbers or amounts, not {t.phrase}",
+                row.value.span,
+                hint="pay a rate like 5%, a number or an amount",
             )
             ok = False
         elif value_type is None:
@@ -86,6 +100,7 @@ def _check(ctx: CheckContext, decl: n.RateTableDecl) -> Type:
                 "E309",
                 f"the rows of `{decl.name.text}` pay both {value_type.plural} and {t.plural}",
                 row.value.span,
+                hint="pay the same kind of value in every row",
             )
             ok = False
         if row.otherwise:
@@ -96,6 +111,7 @@ def _check(ctx: CheckContext, decl: n.RateTableDecl) -> Type:
                 f"this row has {len(row.keys)} key value(s) but `{decl.name.text}` is keyed "
                 f"by {len(decl.keys)} column(s)",
                 row.span,
+                hint="give one value (or `any`) for each key column, in order",
             )
             ok = False
             continue
@@ -109,26 +125,12 @@ def _check(ctx: CheckContext, decl: n.RateTableDecl) -> Type:
                     "E203",
                     f"`{key.text}` is {key_t.phrase}; this key is {cell_t.phrase}",
                     cell.span,
+                    hint=f"write {key_t.phrase}, like `{sample(key_t)}`, or `any`",
                 )
                 ok = False
     if ok:
         _check_policy(ctx, decl, rows)
     return value_type if ok and value_type is not None else ERROR
-
-
-def _matches_all(earlier: n.RateRow, later: n.RateRow) -> bool:
-    """Every line that ``later`` matches is matched by ``earlier``."""
-    return all(
-        isinstance(a, n.AnyKey) or (not isinstance(b, n.AnyKey) and a.value == b.value)
-        for a, b in zip(earlier.keys, later.keys, strict=True)
-    )
-
-
-def _overlap(a: n.RateRow, b: n.RateRow) -> bool:
-    return all(
-        isinstance(x, n.AnyKey) or isinstance(y, n.AnyKey) or x.value == y.value
-        for x, y in zip(a.keys, b.keys, strict=True)
-    )
 
 
 def _example(a: n.RateRow, b: n.RateRow, keys: tuple[n.Name, ...]) -> str:
@@ -140,17 +142,27 @@ def _example(a: n.RateRow, b: n.RateRow, keys: tuple[n.Name, ...]) -> str:
 
 
 def _check_policy(ctx: CheckContext, decl: n.RateTableDecl, rows: list[n.RateRow]) -> None:
+    """E411 (``unique``) or W416 (``using first match``) for each row an earlier one clashes with.
+
+    Each row is compared with the earlier rows through :class:`_RowIndex`, not
+    one by one, so a table of thousands of rows is checked in about linear time;
+    the findings are those of comparing each row with every earlier one in order
+    (the first earlier row that overlaps is the one named).
+    """
+    index = _RowIndex(rows)
     for i, later in enumerate(rows):
-        for earlier in rows[:i]:
-            if decl.policy == "first":
-                if _matches_all(earlier, later):
-                    ctx.warning(
-                        "W416",
-                        "this row is never used: an earlier row matches every line it matches",
-                        later.span,
-                    )
-                    break
-            elif _overlap(earlier, later):
+        if decl.policy == "first":
+            if index.covering(later):
+                ctx.warning(
+                    "W416",
+                    "this row is never used: an earlier row matches every line it matches",
+                    later.span,
+                    hint="remove it, or move it above the rows that match what it matches",
+                )
+        else:
+            first = index.first_overlapping(later)
+            if first is not None:
+                earlier = rows[first]
                 ctx.error(
                     "E411",
                     f"two rows of `{decl.name.text}` match the same line "
@@ -160,4 +172,65 @@ def _check_policy(ctx: CheckContext, decl: n.RateTableDecl, rows: list[n.RateRow
                     "matching row wins",
                     related=[Related(earlier.span, "the other row")],
                 )
-                break
+        index.add(later, i)
+
+
+class _RowIndex:
+    """The rows added so far, found by the keys they match.
+
+    A row's *pattern* is the set of key positions where it says ``any``. Two
+    rows overlap when they agree on every position where neither says
+    ``any``; an earlier row matches everything a later one matches when it
+    says ``any`` wherever the later one does and agrees everywhere else. So
+    for each pair of patterns the earlier rows are kept in a dictionary keyed
+    by their values at the positions that matter, which turns each question
+    into one lookup per pattern rather than one comparison per earlier row.
+    Key values compare as the checker compares them (``==``, with equal
+    values hashing alike: ``Decimal("1.0")`` and ``Decimal("1")``).
+    """
+
+    def __init__(self, rows: list[n.RateRow]) -> None:
+        self.patterns = list(dict.fromkeys(_pattern(row) for row in rows))
+        #: (earlier pattern, later pattern) → values at the compared positions → first row.
+        self.overlap: dict[tuple[frozenset[int], frozenset[int]], dict[tuple[object, ...], int]]
+        self.overlap = {}
+        #: earlier pattern → values where it does not say ``any`` → first row.
+        self.cover: dict[frozenset[int], dict[tuple[object, ...], int]] = {}
+
+    def add(self, row: n.RateRow, position: int) -> None:
+        mine = _pattern(row)
+        for other in self.patterns:
+            found = self.overlap.setdefault((mine, other), {})
+            found.setdefault(_values(row, mine | other), position)
+        self.cover.setdefault(mine, {}).setdefault(_values(row, mine), position)
+
+    def first_overlapping(self, row: n.RateRow) -> int | None:
+        """The first earlier row that matches some line ``row`` matches."""
+        mine = _pattern(row)
+        hits = [
+            found[key]
+            for other in self.patterns
+            if (found := self.overlap.get((other, mine))) is not None
+            and (key := _values(row, mine | other)) in found
+        ]
+        return min(hits) if hits else None
+
+    def covering(self, row: n.RateRow) -> bool:
+        """Whether an earlier row matches every line ``row`` matches."""
+        mine = _pattern(row)
+        return any(
+            _values(row, other) in found for other, found in self.cover.items() if mine <= other
+        )
+
+
+def _pattern(row: n.RateRow) -> frozenset[int]:
+    return frozenset(i for i, key in enumerate(row.keys) if isinstance(key, n.AnyKey))
+
+
+def _values(row: n.RateRow, skipped: frozenset[int]) -> tuple[object, ...]:
+    """The row's key values outside ``skipped`` positions."""
+    return tuple(
+        key.value
+        for i, key in enumerate(row.keys)
+        if i not in skipped and isinstance(key, n.Literal)
+    )

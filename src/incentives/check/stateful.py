@@ -26,7 +26,7 @@ from incentives.check.constants import const_value
 from incentives.check.context import CheckContext, Level
 from incentives.check.expressions import infer, require
 from incentives.check.measures import HORIZON_ORDER
-from incentives.check.types import BOOL
+from incentives.check.types import BOOL, condition_hint
 from incentives.diagnostics import Related
 from incentives.periods import PeriodKind
 from incentives.source import Span
@@ -56,7 +56,12 @@ def check_versions(ctx: CheckContext) -> None:
             ctx.resolve(version)
             date_text = key.split("@", 1)[1]
             if date_text in seen:
-                ctx.error("E448", f"`{base}` has two versions from {date_text}", version.span)
+                ctx.error(
+                    "E448",
+                    f"`{base}` has two versions from {date_text}",
+                    version.span,
+                    hint="give each version its own start date",
+                )
             seen.add(date_text)
             _same_shape(ctx, base, symbol.kind, key)
 
@@ -85,6 +90,7 @@ def _same_shape(ctx: CheckContext, base: str, kind: str, key: str) -> None:
                 f"but `{base}` is {original.type and original.type.phrase}",
                 version.span,
                 related=related,
+                hint=f"keep the type of `{base}` in every version",
             )
     elif kind == "tiers":
         a, b = ctx.tier_info.get(base), ctx.tier_info.get(key)
@@ -98,6 +104,7 @@ def _same_shape(ctx: CheckContext, base: str, kind: str, key: str) -> None:
                 f"a version of `{base}` must keep its kind and the types of its bounds and values",
                 version.span,
                 related=related,
+                hint="keep the kind, the bounds and the values of the same types in every version",
             )
     elif kind == "rate_table":
         a_node, b_node = original.node, version.node
@@ -110,6 +117,7 @@ def _same_shape(ctx: CheckContext, base: str, kind: str, key: str) -> None:
                 f"a version of `{base}` must keep its key columns and the type of its values",
                 version.span,
                 related=related,
+                hint="keep the key columns and the type of the values in every version",
             )
 
 
@@ -187,6 +195,7 @@ def _date_column(ctx: CheckContext, name: n.Name, what: str) -> None:
             "E447",
             f"{what} names a date column of the ledger; `{name.text}` is not one",
             name.span,
+            hint="name a ledger column declared as `date`",
         )
 
 
@@ -199,6 +208,7 @@ def _longer(ctx: CheckContext, horizon: str, span: Span, what: str) -> None:
             f"{what} over a {horizon} needs a horizon longer than the pay period "
             f"({ctx.scheme.kind.noun})",
             span,
+            hint="choose a longer horizon, like `quarter` or `year`",
         )
 
 
@@ -209,8 +219,12 @@ def _check_clause(ctx: CheckContext, decl: n.ComponentDecl | n.TotalDecl, clause
             value = const_value(ctx, share)
             if not t.is_number or not isinstance(value, Decimal) or not (0 < value <= 1):
                 if not t.is_error:
-                    ctx.error("E450", "a holdback keeps back a constant share between 0 and 100%",
-                              share.span)  # fmt: skip
+                    ctx.error(
+                        "E450",
+                        "a holdback keeps back a constant share between 0 and 100%",
+                        share.span,
+                        hint="write a constant percent between 0% and 100%, like 20%",
+                    )
             if release == "column" and column is not None:
                 _date_column(ctx, column, "`hold back … until`")
                 if isinstance(decl, n.ComponentDecl) and attribution_base(ctx, decl) is None:
@@ -227,7 +241,12 @@ def _check_clause(ctx: CheckContext, decl: n.ComponentDecl | n.TotalDecl, clause
             t, _ = infer(ctx, limit)
             require(ctx, limit, levels=_PAYEE, where="in a cap")
             if not t.is_error and t.kind != "money":
-                ctx.error("E205", f"a cap is an amount, not {t.phrase}", limit.span)
+                ctx.error(
+                    "E205",
+                    f"a cap is an amount, not {t.phrase}",
+                    limit.span,
+                    hint=f"write an amount in {ctx.currency}, like `1,000 {ctx.currency}`",
+                )
             _longer(ctx, horizon, span, "a cap")
 
 
@@ -274,6 +293,7 @@ def _check_draw(ctx: CheckContext, decl: n.DrawDecl) -> None:
             "E452",
             f"the draw `{name}` needs exactly one `guarantee` or `advance` amount",
             decl.span if not amounts else amounts[1].span,
+            hint="write one `guarantee AMOUNT` or `advance AMOUNT`",
         )
     if len(shortfalls) != 1:
         ctx.error(
@@ -284,27 +304,50 @@ def _check_draw(ctx: CheckContext, decl: n.DrawDecl) -> None:
             "`shortfall forgiven`",
         )
     for extra in whens[1:]:
-        ctx.error("E420", "`when` is given twice", extra.span)
+        ctx.error(
+            "E420",
+            "`when` is given twice",
+            extra.span,
+            hint="join the conditions with `and` into one `when`",
+        )
     for clause in amounts[:1]:
         t, _ = infer(ctx, clause.amount)
         require(ctx, clause.amount, levels=_PAYEE, where="as a draw amount")
         if not t.is_error and t.kind != "money":
-            ctx.error("E205", f"a draw is an amount, not {t.phrase}", clause.amount.span)
+            ctx.error(
+                "E205",
+                f"a draw is an amount, not {t.phrase}",
+                clause.amount.span,
+                hint=f"write an amount in {ctx.currency}, like `1,000 {ctx.currency}`",
+            )
     for shortfall in shortfalls[:1]:
         if shortfall.limit is not None:
             if not shortfall.recovered:
-                ctx.error("E452", "a forgiven shortfall has no recovery limit", shortfall.span)
+                ctx.error(
+                    "E452",
+                    "a forgiven shortfall has no recovery limit",
+                    shortfall.span,
+                    hint="remove the limit, or make the shortfall `recovered`",
+                )
             t, _ = infer(ctx, shortfall.limit)
             require(ctx, shortfall.limit, levels=_PAYEE, where="as a recovery limit")
             if not t.is_error and t.kind != "money":
-                ctx.error("E205", f"a recovery limit is an amount, not {t.phrase}",
-                          shortfall.limit.span)  # fmt: skip
+                ctx.error(
+                    "E205",
+                    f"a recovery limit is an amount, not {t.phrase}",
+                    shortfall.limit.span,
+                    hint=f"write an amount in {ctx.currency}, like `1,000 {ctx.currency}`",
+                )
     for when in whens[:1]:
         t, _ = infer(ctx, when.condition)
         require(ctx, when.condition, levels=_PAYEE, where="in `when`, which decides per payee")
         if t != BOOL and not t.is_error:
-            ctx.error("E204", f"`when` needs a yes/no condition, not {t.phrase}",
-                      when.condition.span)  # fmt: skip
+            ctx.error(
+                "E204",
+                f"`when` needs a yes/no condition, not {t.phrase}",
+                when.condition.span,
+                hint=condition_hint(t),
+            )
 
 
 def _check_clawback(ctx: CheckContext, decl: n.ClawbackDecl) -> None:
@@ -318,7 +361,12 @@ def _check_clawback(ctx: CheckContext, decl: n.ClawbackDecl) -> None:
     seen: dict[type, object] = {}
     for clause in decl.clauses:
         if type(clause) in seen:
-            ctx.error("E420", f"`{kinds[type(clause)]}` is given twice", clause.span)
+            ctx.error(
+                "E420",
+                f"`{kinds[type(clause)]}` is given twice",
+                clause.span,
+                hint="keep one of them",
+            )
         seen.setdefault(type(clause), clause)
     for kind, word in kinds.items():
         if kind not in seen:
@@ -338,7 +386,12 @@ def _check_clawback(ctx: CheckContext, decl: n.ClawbackDecl) -> None:
                         continue
                     node = symbol.node
                     if symbol.kind != "component" or not isinstance(node, n.ComponentDecl):
-                        ctx.error("E106", f"`{target.text}` is not a pay component", target.span)
+                        ctx.error(
+                            "E106",
+                            f"`{target.text}` is not a pay component",
+                            target.span,
+                            hint="a clawback reverses commissions or bonuses the plan declares",
+                        )
                     elif attribution_base(ctx, node) is None:
                         ctx.error(
                             "E453",
@@ -352,8 +405,12 @@ def _check_clawback(ctx: CheckContext, decl: n.ClawbackDecl) -> None:
                 t, _ = infer(ctx, condition)
                 require(ctx, condition, levels=_LINE, where="to pick refund lines")
                 if t != BOOL and not t.is_error:
-                    ctx.error("E204", f"a line condition is yes/no, not {t.phrase}",
-                              condition.span)  # fmt: skip
+                    ctx.error(
+                        "E204",
+                        f"a line condition is yes/no, not {t.phrase}",
+                        condition.span,
+                        hint=condition_hint(t),
+                    )
             case n.ClawbackMatched(column=column):
                 symbol = ctx.lookup(column, expect="ledger column")
                 if symbol is not None and (
@@ -366,10 +423,16 @@ def _check_clawback(ctx: CheckContext, decl: n.ClawbackDecl) -> None:
                         f"a refund names its original line in a text ledger column; "
                         f"`{column.text}` is not one",
                         column.span,
+                        hint="name a ledger column declared as `text`, like `original_txn_id`",
                     )
             case n.ClawbackWindow(days=days):
                 if days < 0:  # pragma: no cover - the grammar has no negative INT
-                    ctx.error("E452", "a window is a number of days", clause.span)
+                    ctx.error(
+                        "E452",
+                        "a window is a number of days",
+                        clause.span,
+                        hint="write the window in days, like `within 90 days`",
+                    )
 
 
 def _check_termination(ctx: CheckContext, decl: n.TerminationDecl) -> None:
@@ -383,7 +446,13 @@ def _check_termination(ctx: CheckContext, decl: n.TerminationDecl) -> None:
                 "E452",
                 "termination rules must say one thing each about holdbacks and draws",
                 decl.span,
+                hint="say once what happens to holdbacks and once what happens to draws",
             )
     declared = [d for d in ctx.plan.declarations if isinstance(d, n.TerminationDecl)]
     if declared and declared[0] is not decl:
-        ctx.error("E420", "`upon termination` is declared twice", decl.span)
+        ctx.error(
+            "E420",
+            "`upon termination` is declared twice",
+            decl.span,
+            hint="keep one `upon termination` declaration",
+        )

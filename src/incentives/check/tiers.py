@@ -66,7 +66,12 @@ def _constant(ctx: CheckContext, expr: n.Expr, what: str) -> tuple[Type, Decimal
         )
         return ERROR, None
     if not t.is_numeric:
-        ctx.error("E303", f"{what} must be a number or an amount, not {t.phrase}", expr.span)
+        ctx.error(
+            "E303",
+            f"{what} must be a number or an amount, not {t.phrase}",
+            expr.span,
+            hint="write a number, a percent or an amount",
+        )
         return ERROR, None
     value = const_value(ctx, expr)
     if not isinstance(value, Decimal):
@@ -98,6 +103,7 @@ def _check(ctx: CheckContext, decl: n.TiersDecl) -> TierInfo | None:
                         f"the bounds of `{decl.name.text}` mix {bound_type.plural} and {t.plural}",
                         bound.span,
                         related=[Related(first_bound_span or decl.span, "the first bound is here")],
+                        hint="write every bound in one kind: all amounts, or all percents",
                     )
                 ok = False
             values.append(v)
@@ -115,6 +121,7 @@ def _check(ctx: CheckContext, decl: n.TiersDecl) -> TierInfo | None:
                     "E309",
                     f"the bands of `{decl.name.text}` pay both {value_type.plural} and {t.plural}",
                     expr.span,
+                    hint="pay the same kind of value in every band",
                 )
                 ok = False
         if band.value_to is not None:
@@ -173,10 +180,15 @@ def _tiles(
                     f"this band of `{name}` contains no value: it starts at {_show(low, t)} "
                     f"and ends at {_show(high, t)}",
                     band.span,
+                    hint="make the band end above where it starts",
                 )
                 ok = False
     if not ok:
         return False
+    #: Each band's lower bound, looked up by band (bands compare by identity).
+    first_lows: dict[int, Decimal] = {}
+    for b, b_low, _ in bounds:
+        first_lows.setdefault(id(b), b_low if b_low is not None else Decimal("-Infinity"))
     first_band, first_low, _ = bounds[0]
     if first_low is not None and first_low > 0:
         ctx.error(
@@ -223,11 +235,12 @@ def _tiles(
             )
             ok = False
         elif low < high:
-            if low < _first_low_of(bounds, band):
+            if low < first_lows[id(band)]:
                 ctx.error(
                     "E306",
                     f"the bands of `{name}` are not in order: list them from lowest to highest",
                     nxt.span,
+                    hint="move the bands so that each starts where the one before it ends",
                 )
                 return False
             ctx.error(
@@ -271,12 +284,3 @@ def _tiles(
         )
         ok = False
     return ok
-
-
-def _first_low_of(
-    bounds: list[tuple[n.Band, Decimal | None, Decimal | None]], band: n.Band
-) -> Decimal:
-    for b, low, _ in bounds:
-        if b is band:
-            return low if low is not None else Decimal("-Infinity")
-    return Decimal("-Infinity")  # pragma: no cover

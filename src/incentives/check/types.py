@@ -39,9 +39,13 @@ __all__ = [
     "TEXT",
     "Type",
     "arithmetic",
+    "arithmetic_hint",
     "column_type",
     "comparable",
+    "comparison_hint",
+    "condition_hint",
     "money",
+    "sample",
     "show",
     "unify",
 ]
@@ -214,13 +218,89 @@ def comparable(op: str, left: Type, right: Type) -> str | None:
             return f"cannot compare {left.phrase} with {right.phrase}: the currencies differ"
         return None
     if left.kind != right.kind:
-        hint = ""
-        if (left.is_money and right.is_number) or (right.is_money and left.is_number):
-            hint = " (write the amount with its currency, like 0 USD)"
-        return f"cannot compare {left.phrase} with {right.phrase}{hint}"
+        return f"cannot compare {left.phrase} with {right.phrase}"
     if left.kind in ("text", "bool") and op not in ("=", "!="):
         return f"{left.phrase} can only be compared with = or !="
     return None
+
+
+def _currency_of(*types: Type) -> str:
+    return next((t.currency for t in types if t.currency is not None), "USD")
+
+
+def arithmetic_hint(op: str, left: Type, right: Type) -> str:
+    """What to write instead, when :func:`arithmetic` refuses ``left op right``.
+
+    >>> arithmetic_hint("*", money("USD"), money("USD"))
+    'multiply an amount by a rate or a number, like `5% of sales`'
+    >>> arithmetic_hint("+", money("EUR"), COUNT)
+    'give the number its currency, like `100 EUR`'
+    """
+    if not left.is_numeric or not right.is_numeric:
+        return "arithmetic works on numbers and amounts; compare other values with = or !="
+    if left.is_money and right.is_money and left.currency != right.currency:
+        return "keep to one currency; amounts in another are converted by the plan's `fx`"
+    if op in ("+", "-"):
+        return f"give the number its currency, like `100 {_currency_of(left, right)}`"
+    if op == "of":
+        return "write the rate first, then the amount: `5% of sales`"
+    if op == "*":
+        return "multiply an amount by a rate or a number, like `5% of sales`"
+    return "divide an amount by a number, or by another amount in its currency for a ratio"
+
+
+def comparison_hint(op: str, left: Type, right: Type) -> str:
+    """What to write instead, when :func:`comparable` refuses ``left op right``.
+
+    >>> comparison_hint(">", money("USD"), COUNT)
+    'write the number as an amount with its currency, like `1,000 USD`'
+    """
+    if left.is_money and right.is_money:
+        return "compare amounts in one currency"
+    if (left.is_money and right.is_number) or (right.is_money and left.is_number):
+        return (
+            "write the number as an amount with its currency, "
+            f"like `1,000 {_currency_of(left, right)}`"
+        )
+    if left.kind == right.kind:
+        return "use = or != (or `in [...]` for a list of values)"
+    return "compare values of one kind: amounts with amounts, dates with dates, and so on"
+
+
+def sample(t: Type) -> str:
+    """A value of type ``t`` as a plan writes it, for hints.
+
+    >>> sample(money("JPY")), sample(PERCENT), sample(TEXT)
+    ('0 JPY', '100%', '"east"')
+    """
+    return {
+        "money": f"0 {t.currency}",
+        "percent": "100%",
+        "decimal": "1.0",
+        "count": "1",
+        "text": '"east"',
+        "bool": "true",
+        "date": "2026-01-01",
+    }.get(t.kind, "0")
+
+
+def condition_hint(t: Type) -> str:
+    """How to turn a value of type ``t`` into the yes/no condition a clause needs.
+
+    >>> condition_hint(money("EUR"))
+    'compare it with something, like `sales >= 1,000 EUR`'
+    """
+    example = {
+        "money": f"sales >= 1,000 {t.currency}",
+        "percent": "attainment >= 100%",
+        "decimal": "fte >= 0.5",
+        "count": "units > 0",
+        "text": 'region = "east"',
+        "date": "date >= 2026-01-01",
+    }.get(t.kind)
+    if example is None:
+        return "write a comparison, which is true or false"
+    return f"compare it with something, like `{example}`"
 
 
 def unify(a: Type, b: Type) -> Type | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from incentives.ast import nodes as n
 from incentives.check.context import CheckContext, Level
 from incentives.check.expressions import infer, require
-from incentives.check.types import BOOL, money
+from incentives.check.types import BOOL, condition_hint, money
 
 __all__ = ["check_wage_floors"]
 
@@ -50,7 +50,12 @@ def _check(ctx: CheckContext, decl: n.WageFloorDecl) -> None:
             "`shortfall flagged` (reported, not paid)",
         )
     for extra in whens[1:]:
-        ctx.error("E420", "`when` is given twice", extra.span)
+        ctx.error(
+            "E420",
+            "`when` is given twice",
+            extra.span,
+            hint="join the conditions with `and` into one `when`",
+        )
     for clause in rates[:1]:
         t, _ = infer(ctx, clause.rate)
         require(ctx, clause.rate, levels=_PAYEE, where="as an hourly rate")
@@ -59,6 +64,7 @@ def _check(ctx: CheckContext, decl: n.WageFloorDecl) -> None:
                 "E456",
                 f"an hourly minimum is an amount in {ctx.currency}, not {t.phrase}",
                 clause.rate.span,
+                hint=f"write an amount per hour, like `15 {ctx.currency}`",
             )
         h, _ = infer(ctx, clause.hours)
         require(ctx, clause.hours, levels=_PAYEE, where="as the hours worked")
@@ -77,4 +83,5 @@ def _check(ctx: CheckContext, decl: n.WageFloorDecl) -> None:
                 "E204",
                 f"`when` needs a yes/no condition, not {t.phrase}",
                 when.condition.span,
+                hint=condition_hint(t),
             )

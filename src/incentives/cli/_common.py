@@ -30,6 +30,7 @@ from incentives.errors import (
     UsageError,
 )
 from incentives.pipeline import Plan, check_source, read_plan_file
+from incentives.report._text import visible
 from incentives.report.diagnostics import render_text, summary
 from incentives.source import SourceFile
 
@@ -147,7 +148,8 @@ class IncentivesGroup(click.Group):
             _report_internal(ctx, exc)
         except IncentivesError as exc:
             text = render_text(exc.diagnostics, state().sources) if exc.diagnostics else ""
-            emit(f"{text}error: {exc}\n", err=True)
+            # The message may quote what the user typed (`--period $'2026-03\0'`).
+            emit(f"{text}error: {visible(str(exc))}\n", err=True)
             ctx.exit(exit_code(exc))
         except BrokenPipeError:
             _silence_stdout()

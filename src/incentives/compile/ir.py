@@ -45,8 +45,8 @@ __all__ = [
     "CreditRule",
     "Crediting",
     "Draw",
-    "WageFloor",
     "Example",
+    "ExampleRecord",
     "Excess",
     "Expr",
     "Field",
@@ -81,6 +81,7 @@ __all__ = [
     "TierTable",
     "Total",
     "Versioned",
+    "WageFloor",
 ]
 
 # ---------------------------------------------------------------- expressions
@@ -604,6 +605,21 @@ class MetricSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ExampleRecord:
+    """Where in the plan an example wrote one record of its dataset.
+
+    A problem the data layer finds in an example's dataset names a table, a
+    record and a column (``<records:roster>`` row 1); this is how it is
+    pointed back at the clause the author wrote.
+    """
+
+    #: The clause that wrote the record (``payee kim: …``, ``line t1 …``).
+    span: Span
+    #: The part of the clause that wrote each column, by column name.
+    cells: tuple[tuple[str, Span], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Example:
     """An embedded example: records for a dataset, a period, and expectations."""
 
@@ -621,6 +637,8 @@ class Example:
     #: amount, the period label (None: the last period), span of the expectation)
     expectations: tuple[tuple[str, str | None, Value, str | None, str | None, Span], ...]
     span: Span
+    #: Where each record came from: table name → one entry per record, in order.
+    records: tuple[tuple[str, tuple[ExampleRecord, ...]], ...] = ()
 
 
 # --------------------------------------------------------------------- plan

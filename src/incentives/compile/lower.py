@@ -50,6 +50,29 @@ class _Lowering:
         self.cp = checked
         self.ctx = checked.context
         self.text = checked.source.text
+        #: Line-level lets, lowered once and shared by every expression that
+        #: inlines them (see :meth:`inline_lets`).
+        self.inlined: dict[str, ir.Expr] = {}
+
+    def inline_lets(self) -> None:
+        """Lower every line-level let once, dependencies first.
+
+        Stage 1 sees a line-level let as part of each expression that uses
+        it. Lowering them here, in the checker's evaluation order, means each
+        use finds its let already lowered: the IR shares the one lowered
+        expression instead of copying it (a let used twice by the next one,
+        and so on, would otherwise double at each step), and lowering never
+        recurses from one let into the next, however long the chain.
+        """
+        for name in self.cp.order:
+            symbol = self.cp.symbols[name]
+            if (
+                symbol.kind == "let"
+                and symbol.level is Level.LINE
+                and name not in self.ctx.versions
+                and isinstance(symbol.node, n.LetDecl)
+            ):
+                self.inlined[name] = self.expr(symbol.node.value)
 
     def formula(self, node: object) -> str:
         span = node.span  # type: ignore[attr-defined]
@@ -132,7 +155,10 @@ class _Lowering:
                     return self.versioned(name.text, t, e)
                 if symbol.level is Level.LINE:
                     # Line-level lets are inlined: stage 1 sees one expression.
-                    return self.expr(symbol.node.value)
+                    inlined = self.inlined.get(name.text)
+                    if inlined is None:
+                        inlined = self.inlined[name.text] = self.expr(symbol.node.value)
+                    return inlined
                 return ir.Ref(name.text, t, e.span)
             case "measure" | "quota" | "component":
                 return ir.Ref(name.text, t, e.span)
@@ -624,6 +650,11 @@ class _Lowering:
         splits: list[dict[str, Value]] = []
         fx: list[dict[str, Value]] = []
         expect: list[tuple[str, str | None, Value, str | None, str | None, Span]] = []
+        records: dict[str, list[ir.ExampleRecord]] = {}
+
+        def wrote(table: str, clause: n.ExampleClause, *cells: tuple[str, Span]) -> None:
+            records.setdefault(table, []).append(ir.ExampleRecord(clause.span, cells))
+
         for clause in decl.clauses:
             match clause:
                 case n.ExPeriod(label=label, last=last):
@@ -637,6 +668,7 @@ class _Lowering:
                         {"payee": p.text}
                         | {f.name.text: self.cell(f.value, fields.get(f.name.text)) for f in fs}
                     )
+                    wrote("roster", clause, ("payee", p.span), *((f.name.text, f.span) for f in fs))
                 case n.ExQuota(payee=p, period=label, amount=amount):
                     quotas.append(
                         {
@@ -646,6 +678,10 @@ class _Lowering:
                             "currency": amount.currency or self.cp.currency,
                         }
                     )
+                    wrote(
+                        "quotas", clause, ("payee", p.span), ("amount", amount.span),
+                        ("currency", amount.span),
+                    )  # fmt: skip
                 case n.ExMetric(payee=p, name=name, value=value):
                     metrics.append(
                         {
@@ -655,6 +691,10 @@ class _Lowering:
                             "value": self.cell(value, fields.get(name.text)),
                         }
                     )
+                    wrote(
+                        "metrics", clause, ("payee", p.span), ("name", name.span),
+                        ("value", value.span),
+                    )  # fmt: skip
                 case n.ExLine(txn_id=txn, day=day, payee=p, amount=amount, fields=fs):
                     row: dict[str, Value] = {
                         "txn_id": txn.text,
@@ -666,6 +706,11 @@ class _Lowering:
                     for f in fs:
                         row[f.name.text] = self.cell(f.value, fields.get(f.name.text))
                     ledger.append(row)
+                    wrote(
+                        "ledger", clause, ("txn_id", txn.span), ("date", day.span),
+                        ("payee", p.span), ("amount", amount.span), ("currency", amount.span),
+                        *((f.name.text, f.span) for f in fs),
+                    )  # fmt: skip
                 case n.ExSplit(txn_id=txn, payee=p, share=share, credit=credit):
                     splits.append(
                         {
@@ -675,14 +720,20 @@ class _Lowering:
                             "credit": credit or "",
                         }
                     )
+                    wrote(
+                        "splits", clause, ("txn_id", txn.span), ("payee", p.span),
+                        ("share", share.span),
+                    )  # fmt: skip
                 case n.ExExchange(day=day, source=source, target=target, rate=rate):
                     fx.append({"date": day.value, "from": source, "to": target, "rate": rate.value})
+                    wrote("fx", clause, ("date", day.span), ("rate", rate.span))
                 case n.ExExpect(payee=p, target=target, value=value, period=when):
                     what = target.text if target else None
                     expect.append((p.text, what, value.value, value.currency, when, clause.span))
         return ir.Example(
             decl.title, period, last_period, tuple(roster), tuple(quotas), tuple(metrics),
             tuple(ledger), tuple(splits), tuple(fx), tuple(expect), decl.span,
+            tuple((table, tuple(found)) for table, found in records.items()),
         )  # fmt: skip
 
     @staticmethod
@@ -697,6 +748,7 @@ class _Lowering:
 def compile_plan(checked: CheckedPlan) -> ir.Plan:
     """Lower a checked plan to the IR the evaluator runs."""
     low = _Lowering(checked)
+    low.inline_lets()
     ast = checked.ast
     header = {type(c): c for c in ast.header.clauses}
     version = header.get(n.VersionClause)
@@ -761,14 +813,8 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
                 rate_tables[decl.name.text] = low.rate_table(decl)
             case n.ComponentDecl():
                 components.append(low.component(decl, measures))
-    order = tuple(
-        name
-        for name in checked.order
-        if name in lets
-        or name in quotas
-        or any(c.name == name for c in components)
-        or any(m.name == name for m in measures)
-    )
+    computed = {*lets, *quotas, *(c.name for c in components), *(m.name for m in measures)}
+    order = tuple(name for name in checked.order if name in computed)
     rounding = None
     if checked.rounding_mode is not None and checked.rounding_unit is not None:
         rounding = ir.Rounding(
@@ -813,9 +859,7 @@ def compile_plan(checked: CheckedPlan) -> ir.Plan:
         clawbacks=low.clawbacks(),
         termination=low.termination(),
         wage_floors=low.wage_floors(),
-        contact=next(
-            (c.text for c in ast.header.clauses if isinstance(c, n.ContactClause)), ""
-        ),
+        contact=next((c.text for c in ast.header.clauses if isinstance(c, n.ContactClause)), ""),
     )
 
 

@@ -5,9 +5,13 @@ Contract: every problem found in input data is a
 span is ``Span(file=source, line=row, column=c, end_line=row, end_column=c+1)``
 where ``row`` is the row number a data owner can find (the physical line for
 CSV) and ``c`` the 1-based position of the column in the header, or 0 when the
-problem concerns the whole row or file. :func:`finish` sorts them by file,
-row, column and code and keeps at most :data:`MAX_PER_FILE` per file. The
-codes are listed, one line each, in :mod:`incentives.data.dataset`.
+problem concerns the whole row or file. Message and hint are one line of
+printable text: a control, bidirectional or zero-width character copied from a
+cell or a column name (a NUL, U+202E, a quoted line break) is shown as a
+``\\uXXXX`` escape, so it cannot garble the terminal that prints it.
+:func:`finish` sorts them by file, row, column and code and keeps at most
+:data:`MAX_PER_FILE` per file. The codes are listed, one line each, in
+:mod:`incentives.data.dataset`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Iterable
 
 from incentives.diagnostics import Diagnostic, Related, Severity, sort_diagnostics
 from incentives.errors import DataError
+from incentives.report._text import visible
 from incentives.source import Span
 
 __all__ = [
@@ -77,13 +82,17 @@ def problem(
     hint: str | None = None,
     related: Iterable[Related] = (),
 ) -> Diagnostic:
-    """An error diagnostic about a cell, a row or a file of input data."""
+    """An error diagnostic about a cell, a row or a file of input data.
+
+    >>> problem("D605", "ledger.csv", 2, 3, "`kim\\u202e` is not a payee", "add it").message
+    '`kim\\\\u202e` is not a payee'
+    """
     return Diagnostic(
         code,
-        message,
+        visible(message),
         place(source, row, column),
         Severity.ERROR,
-        hint,
+        None if hint is None else visible(hint),
         tuple(related),
     )
 

@@ -19,8 +19,12 @@ text      anything, including empty        ``str``, unchanged
 ========= ================================ ===================================
 
 An empty cell is an error for every type except text. No float is ever made,
-and no decimal context is consulted: :func:`~incentives.money.parse_decimal`
-is exact and the percent shift runs in the engine's own context.
+and no decimal context is consulted: :func:`~incentives.money.parse_fixed`
+is exact and the percent shift runs in the engine's own context. Every number
+(before the ``%`` of a percent) has at most 18 digits before the point and 12
+after it, so that sums of data are exact (see :mod:`incentives.money`).
+
+Every :class:`CellError` has a hint: a data owner is told what to write.
 
 >>> parse_cell("12.5%", ColumnType.PERCENT)
 Decimal('0.125')
@@ -31,21 +35,24 @@ True
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 
-from incentives.money import evaluation_context, parse_decimal
-from incentives.periods import parse_date
+from incentives.money import NumberTextError, evaluation_context, parse_fixed
+from incentives.periods import PeriodTextError, parse_date
 from incentives.values import ColumnType, Value
 
 __all__ = ["CellError", "parse_cell"]
 
 _COUNT = re.compile(r"-?[0-9]+")
+_PLAIN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 class CellError(ValueError):
     """A cell's text is not a value of its column's type.
 
-    ``message`` says what is wrong; ``hint`` (optional) says how to fix it.
+    ``message`` says what is wrong; ``hint`` says how to fix it (every error
+    :func:`parse_cell` raises has one).
     ``str()`` of the error joins both, so a caller that only sees a
     ``ValueError`` still gets the whole advice.
     """
@@ -73,7 +80,7 @@ def parse_cell(text: str, type: ColumnType) -> Value:
     if type is ColumnType.TEXT:
         return text
     if text == "":
-        raise CellError("empty cell; a value is required")
+        raise CellError("empty cell; a value is required", _EMPTY_HINTS[type])
     if type is ColumnType.MONEY or type is ColumnType.DECIMAL:
         return _number(text)
     if type is ColumnType.PERCENT:
@@ -85,20 +92,30 @@ def parse_cell(text: str, type: ColumnType) -> Value:
     if type is ColumnType.DATE:
         try:
             return parse_date(text)
-        except ValueError as exc:
-            raise CellError(str(exc)) from None
+        except PeriodTextError as exc:
+            raise CellError(exc.message, exc.hint) from None
     raise AssertionError(f"unhandled column type {type!r}")  # pragma: no cover
+
+
+_EMPTY_HINTS = {
+    ColumnType.MONEY: "write the amount, like 1234.50 (0 if there is none)",
+    ColumnType.DECIMAL: "write the number, like 0.5",
+    ColumnType.PERCENT: "write the percent, like 12.5%",
+    ColumnType.COUNT: "write the count, like 3 (0 if there is none)",
+    ColumnType.BOOL: "write true or false",
+    ColumnType.DATE: "write the date as YYYY-MM-DD, like 2026-03-31",
+}
 
 
 def _number(text: str) -> Decimal:
     try:
-        return parse_decimal(text)
-    except ValueError as exc:
-        raise CellError(str(exc), _number_hint(text)) from None
+        return parse_fixed(text)
+    except NumberTextError as exc:
+        raise CellError(exc.message, _number_hint(text) or exc.hint) from None
 
 
 def _number_hint(text: str) -> str | None:
-    """Advice for the usual ways a spreadsheet writes a number."""
+    """Advice for the usual ways a spreadsheet writes a number (None: no special advice)."""
     if text != text.strip():
         return "remove the spaces around the number"
     if text.startswith("+"):
@@ -109,7 +126,21 @@ def _number_hint(text: str) -> str | None:
         return "this column holds a plain number, not a percent"
     if re.fullmatch(r"[-+]?[0-9.]+[eE][-+]?[0-9]+", text):
         return "write the number out in full, without an exponent"
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+        return "delete the invisible character (shown as \\u…) from the cell"
+    folded = text.lstrip("-").casefold()
+    if folded in ("nan", "snan", "inf", "infinity"):
+        return "write a number, like 1234.50; NaN and infinity are not amounts"
+    if text[:1] in _CURRENCY_SIGNS or text[-1:] in _CURRENCY_SIGNS:
+        return "remove the currency sign: the currency has a column of its own"
+    if re.fullmatch(r"-?\.[0-9]+|-?[0-9]+\.", text):
+        return "write a digit on both sides of the point, like 0.5 or 5.0"
+    if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
+        return "write the number with the digits 0 to 9"
     return None
+
+
+_CURRENCY_SIGNS = frozenset("$€£¥₹₩₽¤")
 
 
 def _percent(text: str) -> Decimal:
@@ -117,15 +148,14 @@ def _percent(text: str) -> Decimal:
         if _is_plain_number(text):
             raise CellError(f"`{text}` is not a percent", "write 5% for five percent")
         raise CellError(f"`{text}` is not a percent", "write a number and a `%`, like 12.5%")
-    try:
-        fraction = parse_decimal(text[:-1])
-    except ValueError:
+    if not _is_plain_number(text[:-1]):
         raise CellError(
             f"`{text}` is not a percent",
             "write plain digits with an optional `.` before the `%`, like 12.5%",
-        ) from None
+        )
+    fraction = _number(text[:-1])  # only too many digits can fail here
     # Moving the decimal point is exact; the engine's context has room for
-    # every number parse_decimal accepts, so nothing is rounded.
+    # every number parse_fixed accepts, so nothing is rounded.
     with evaluation_context():
         return fraction.scaleb(-2)
 
@@ -137,9 +167,9 @@ def _count(text: str) -> Decimal:
             raise CellError(f"`{text}` is not a whole number", hint)
         raise CellError(f"`{text}` is not a count", hint)
     try:
-        return parse_decimal(text)
-    except ValueError as exc:  # too many digits
-        raise CellError(str(exc)) from None
+        return parse_fixed(text)
+    except NumberTextError as exc:  # too many digits
+        raise CellError(exc.message, exc.hint) from None
 
 
 def _bool(text: str) -> bool:
@@ -152,8 +182,5 @@ def _bool(text: str) -> bool:
 
 
 def _is_plain_number(text: str) -> bool:
-    try:
-        parse_decimal(text)
-    except ValueError:
-        return False
-    return True
+    """Whether ``text`` has the form of a plain number (whatever its size)."""
+    return _PLAIN.fullmatch(text) is not None

@@ -11,12 +11,16 @@ found, as diagnostics:
 * ``D609`` a column name is empty, padded with spaces, or used twice;
 * ``D610`` the text is not valid CSV (a quote left open, text after a
   closing quote, a field beyond the csv module's size limit);
-* ``D607`` a row has more or fewer cells than the header (the row is left
-  out of the table).
+* ``D607`` a row has more or fewer cells than the header (the row is kept
+  out of the table's rows, in :attr:`RawTable.ragged`). When the header is a
+  single cell holding ``;`` or a tab, the file was exported with another
+  separator: only its first ragged row is reported, saying so, and no table
+  is built.
 
 Fully blank lines are not rows and are skipped. When no usable table can be
-built (D601, D608, D610, a duplicate column name) the table is None. A path
-that cannot be read at all is the caller's mistake: :class:`UsageError`.
+built (D601, D608, D610, a duplicate column name, another separator) the
+table is None. A path that cannot be read at all is the caller's mistake:
+:class:`UsageError`.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import re
 from pathlib import Path
 
 from incentives.data import _report
-from incentives.data.tables import RawRow, RawTable, header_problems
+from incentives.data.tables import RawRow, RawTable, header_problems, other_separator
 from incentives.diagnostics import Diagnostic
 from incentives.errors import UsageError
 
@@ -88,6 +92,8 @@ def parse_csv(data: bytes, *, source: str, name: str) -> tuple[RawTable | None, 
     header: tuple[str, ...] | None = None
     header_line = 0
     rows: list[RawRow] = []
+    ragged: list[RawRow] = []
+    separator: str | None = None
     consumed = 0  # physical lines read so far; the next row starts after them
     try:
         for cells in reader:
@@ -97,8 +103,13 @@ def parse_csv(data: bytes, *, source: str, name: str) -> tuple[RawTable | None, 
             if header is None:
                 header, header_line = tuple(cells), line
                 found.extend(header_problems(header, source, line))
+                separator = other_separator(header)
             elif len(cells) != len(header):
+                if separator is not None:
+                    found.append(_separated(source, line, len(cells), separator))
+                    return None, found
                 found.append(_ragged(source, line, len(cells), len(header)))
+                ragged.append(RawRow(line, tuple(cells)))
             else:
                 rows.append(RawRow(line, tuple(cells)))
     except csv.Error as exc:
@@ -118,7 +129,7 @@ def parse_csv(data: bytes, *, source: str, name: str) -> tuple[RawTable | None, 
         ]
     if len(set(header)) != len(header):
         return None, found
-    return RawTable(name, source, header, tuple(rows), header_line), found
+    return RawTable(name, source, header, tuple(rows), header_line, tuple(ragged)), found
 
 
 _EXAMPLE_HEADERS = {
@@ -152,10 +163,25 @@ def _ragged(source: str, line: int, cells: int, columns: int) -> Diagnostic:
         source,
         line,
         0,
-        f"row {line} has {cells} {'cell' if cells == 1 else 'cells'}, "
-        f"but the header has {columns} columns",
+        f"row {line} has {_count(cells, 'cell')}, but the header has {_count(columns, 'column')}",
         hint,
     )
+
+
+def _separated(source: str, line: int, cells: int, separator: str) -> Diagnostic:
+    return _report.problem(
+        _report.RAGGED_ROW,
+        source,
+        line,
+        0,
+        f"row {line} has {_count(cells, 'cell')}, but the header has 1 column: "
+        f"the file is separated by {separator}, not by commas",
+        "export it again as comma-separated CSV (in Excel: Save As > CSV UTF-8)",
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _bad_csv(source: str, start: int, stop: int, exc: csv.Error) -> Diagnostic:

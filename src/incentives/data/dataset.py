@@ -3,12 +3,15 @@
 Contract: :class:`Dataset` holds the raw tables (``ledger`` and ``roster``
 required; ``quotas``, ``metrics``, ``splits`` and ``fx`` optional) with their sources and SHA-256
 digests; building one raises a single :class:`~incentives.errors.DataError`
-carrying every structural problem of every table (encoding, header, ragged
-rows, unsupported record values). :meth:`Dataset.validate` checks the tables
-against what a plan needs (:class:`DataRequirements`) and returns
-:class:`ValidatedData`, or raises one ``DataError`` carrying every problem,
-sorted by file, row, column and code, at most 200 per file. Nothing is
-computed from a dataset that failed validation.
+carrying every structural problem of every table (encoding, header, invalid
+CSV, a missing file, unsupported record values) when any table cannot be
+read. Ragged rows (``D607``) alone do not stop the reading: the dataset
+carries them in :attr:`Dataset.problems`, so that :meth:`Dataset.validate`
+reports them together with the problems of every other row.
+:meth:`Dataset.validate` checks the tables against what a plan needs
+(:class:`DataRequirements`) and returns :class:`ValidatedData`, or raises one
+``DataError`` carrying every problem, sorted by file, row, column and code, at
+most 200 per file. Nothing is computed from a dataset that failed validation.
 
 :class:`ValidatedData` does not depend on row order or source: the ledger is
 sorted by ``txn_id``, the mappings by key, and rows compare equal whatever
@@ -27,7 +30,8 @@ is the 1-based position in the header, or 0 for a whole row or file):
 * ``D608`` a file is empty: it has no header
 * ``D609`` a column name is empty, has spaces around it, or is used twice
 * ``D610`` the text is not valid CSV (an unclosed or stray quote)
-* ``D611`` a record holds a value of an unsupported type (a float, a datetime)
+* ``D611`` a record holds a value of an unsupported type (a float, a datetime,
+  a non-finite Decimal)
 * ``D612`` a required file (ledger.csv, roster.csv) is missing
 * ``D613`` more problems in one file than are listed
 * ``D614`` the roster's manager chain loops
@@ -39,7 +43,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -48,7 +52,7 @@ from incentives.data import _report
 from incentives.data.csv_source import parse_csv, read_bytes
 from incentives.data.models import FxRate, LedgerLine, MetricEntry, Payee, QuotaEntry, SplitEntry
 from incentives.data.records import from_records
-from incentives.data.tables import TABLE_NAMES, RawTable
+from incentives.data.tables import TABLE_NAMES, RawTable, cell_problems
 from incentives.data.validate import (
     check_fx,
     check_ledger,
@@ -145,6 +149,9 @@ class Dataset:
 
     tables: Mapping[str, RawTable]
     digests: Mapping[str, str]
+    #: Problems found while reading that do not stop the reading (ragged
+    #: rows); :meth:`validate` reports them with all the others.
+    problems: Sequence[Diagnostic] = ()
 
     def __post_init__(self) -> None:
         for name in _REQUIRED:
@@ -161,6 +168,7 @@ class Dataset:
         order = [name for name in TABLE_NAMES if name in self.tables]
         object.__setattr__(self, "tables", MappingProxyType({n: self.tables[n] for n in order}))
         object.__setattr__(self, "digests", MappingProxyType({n: self.digests[n] for n in order}))
+        object.__setattr__(self, "problems", tuple(self.problems))
 
     @classmethod
     def from_dir(cls, path: str | os.PathLike[str]) -> Dataset:
@@ -174,39 +182,50 @@ class Dataset:
         Raises:
             UsageError: if the directory does not exist or a file cannot be read.
             DataError: with every structural problem, including a missing
-                ``ledger.csv`` or ``roster.csv`` (``D612``).
+                ``ledger.csv`` or ``roster.csv`` (``D612``), unless the only
+                problems are ragged rows (see :attr:`problems`).
         """
+        if not isinstance(path, str | os.PathLike):
+            raise UsageError(
+                "from_dir takes the path of a directory (a str or pathlib.Path); "
+                f"got {type(path).__name__}"
+            )
         directory = Path(path)
         if not directory.is_dir():
             what = "is not a directory" if directory.exists() else "does not exist"
             raise UsageError(f"data directory `{os.fspath(path)}` {what}")
         tables: dict[str, RawTable] = {}
         digests: dict[str, str] = {}
-        found: list[Diagnostic] = []
+        fatal: list[Diagnostic] = []
+        ragged: list[Diagnostic] = []
         for name in TABLE_NAMES:
             file = directory / f"{name}.csv"
             source = str(file)
             if not file.exists():
                 if name in _REQUIRED:
-                    found.append(
+                    fatal.append(
                         _report.problem(
                             _report.MISSING_FILE,
                             source,
                             0,
                             0,
                             f"`{source}` is missing: every dataset has a {name}",
+                            f"add {name}.csv to the directory: {_CONTENTS[name]}",
                         )
                     )
                 continue
             data = read_bytes(file)
             table, problems = parse_csv(data, source=source, name=name)
-            found.extend(problems)
+            if table is None or any(p.code != _report.RAGGED_ROW for p in problems):
+                fatal.extend(problems)
+            else:
+                ragged.extend(problems)
             if table is not None:
                 tables[name] = table
                 digests[name] = hashlib.sha256(data).hexdigest()
-        if found:
-            raise _report.data_error(found)
-        return cls(tables, digests)
+        if fatal:
+            raise _report.data_error(fatal + ragged)
+        return cls(tables, digests, ragged)
 
     @classmethod
     def from_records(
@@ -222,9 +241,12 @@ class Dataset:
         """Build a dataset from Python records (see :mod:`incentives.data.records`).
 
         Raises:
-            UsageError: if a record is not a mapping.
+            UsageError: if a table's records are not an iterable of mappings.
             DataError: with every unsupported value (a float, a datetime …).
         """
+        if ledger is None or roster is None:
+            missing = "ledger" if ledger is None else "roster"
+            raise UsageError(f"from_records needs the {missing} records: a list of mappings")
         given = {
             "ledger": ledger,
             "roster": roster,
@@ -260,7 +282,9 @@ class Dataset:
         """Build a dataset from raw tables, digesting their canonical CSV form.
 
         Raises:
-            UsageError: if a table is given under another table's name.
+            UsageError: if a table is given under another table's name, or
+                is not a :class:`RawTable`.
+            DataError: if a cell is not a ``str`` (``D611``, located).
         """
         given = {
             "ledger": ledger,
@@ -271,6 +295,16 @@ class Dataset:
             "fx": fx,
         }
         tables = {name: table for name, table in given.items() if table is not None}
+        found: list[Diagnostic] = []
+        for name, table in tables.items():
+            if not isinstance(table, RawTable):
+                raise UsageError(
+                    f"the {name} table must be a RawTable; got {type(table).__name__} "
+                    "(use Dataset.from_records for Python records)"
+                )
+            found.extend(cell_problems(table))
+        if found:
+            raise _report.data_error(found)
         digests = {
             name: hashlib.sha256(table.canonical_csv()).hexdigest()
             for name, table in tables.items()
@@ -299,7 +333,7 @@ class Dataset:
         Raises:
             DataError: carrying every problem found (see the module's codes).
         """
-        found: list[Diagnostic] = []
+        found: list[Diagnostic] = list(self.problems)
         roster, payee_ids = check_roster(self.tables["roster"], req, found)
         ledger = check_ledger(self.tables["ledger"], req, payee_ids, found)
         quotas: dict[tuple[str, str], QuotaEntry] = {}
@@ -311,7 +345,8 @@ class Dataset:
             metrics, ignored = check_metrics(self.tables["metrics"], req, payee_ids, found)
         splits: dict[str, tuple[SplitEntry, ...]] = {}
         if "splits" in self.tables:
-            splits = check_splits(self.tables["splits"], req, payee_ids, ledger, found)
+            txn_ids = self.tables["ledger"].keys("txn_id")
+            splits = check_splits(self.tables["splits"], req, payee_ids, txn_ids, found)
         elif req.splits:
             found.append(_missing_table("splits", "the plan splits lines by the splits table"))
         fx: dict[tuple[str, str], tuple[FxRate, ...]] = {}
@@ -331,7 +366,20 @@ class Dataset:
         )
 
 
+#: What each table holds, for the hint of a missing one.
+_CONTENTS = {
+    "ledger": "one line per transaction, with txn_id,date,payee,amount,currency",
+    "roster": "one row per payee, with a `payee` column",
+    "splits": "one row per payee sharing a line, with txn_id,payee,share",
+}
+
+
 def _missing_table(name: str, why: str) -> Diagnostic:
     return _report.problem(
-        _report.MISSING_FILE, f"{name}.csv", 0, 0, f"the {name} table is missing: {why}"
+        _report.MISSING_FILE,
+        f"{name}.csv",
+        0,
+        0,
+        f"the {name} table is missing: {why}",
+        f"add {name}.csv to the data: {_CONTENTS[name]}",
     )

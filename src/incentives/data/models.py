@@ -38,8 +38,8 @@ from pydantic import (
 )
 
 from incentives.data.cells import CellError, parse_cell
-from incentives.money import is_currency
-from incentives.periods import PeriodScheme
+from incentives.money import format_decimal, is_currency
+from incentives.periods import PeriodScheme, PeriodTextError
 from incentives.values import ColumnType, Value
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "RowRef",
     "SplitEntry",
     "field_problems",
+    "float_hint",
 ]
 
 _EMPTY = "empty cell; a value is required"
@@ -63,19 +64,30 @@ def _typed(kind: ColumnType, *, optional: bool = False) -> Callable[[object], ob
                 return None
             return parse_cell(value, kind)
         if isinstance(value, float):
-            raise CellError("floats are not accepted: pass Decimal('…') or a string")
+            raise CellError(
+                "floats are not accepted: pass Decimal('…') or a string", float_hint(value)
+            )
         return value  # already typed: the strict schema checks its type
 
     return convert
 
 
-def _key(*, optional: bool = False) -> Callable[[object], object]:
+def float_hint(value: float) -> str:
+    """What to pass instead of a float: its shortest repr as a ``Decimal``, if finite."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return "pass the actual number as Decimal('…'), or None for no value"
+    return f"for this value: Decimal('{format_decimal(Decimal(repr(value)))}')"
+
+
+def _key(
+    hint: str = "fill it in: this column names the row", *, optional: bool = False
+) -> Callable[[object], object]:
     def convert(value: object) -> object:
         if isinstance(value, str):
             if value == "":
                 if optional:
                     return None
-                raise CellError(_EMPTY)
+                raise CellError(_EMPTY, hint)
             if value != value.strip():
                 raise CellError(
                     f"`{value}` has spaces around it", f"remove the spaces: `{value.strip()}`"
@@ -91,7 +103,7 @@ def _currency(*, optional: bool = False) -> Callable[[object], object]:
             if value == "":
                 if optional:
                     return None
-                raise CellError(_EMPTY)
+                raise CellError(_EMPTY, "write the currency's ISO 4217 code, like USD")
             if not is_currency(value):
                 guess = value.strip().upper()
                 hint = (
@@ -110,6 +122,8 @@ def _optional_text(value: object) -> object:
 
 
 Key = Annotated[str, BeforeValidator(_key())]
+TxnId = Annotated[str, BeforeValidator(_key("give every line its own txn_id"))]
+PayeeId = Annotated[str, BeforeValidator(_key("write the payee's id, as in the roster"))]
 OptionalKey = Annotated[str | None, BeforeValidator(_key(optional=True))]
 OptionalText = Annotated[str | None, BeforeValidator(_optional_text)]
 Money = Annotated[Decimal, BeforeValidator(_typed(ColumnType.MONEY))]
@@ -158,9 +172,9 @@ class _Row(_Strict):
 class LedgerLine(_Row):
     """One ledger line; ``values`` holds the plan-declared extra columns, typed."""
 
-    txn_id: Key
+    txn_id: TxnId
     date: Day
-    payee: Key
+    payee: PayeeId
     amount: Money
     currency: Currency
     values: dict[str, Value] = Field(default_factory=dict)
@@ -173,7 +187,7 @@ class Payee(_Row):
     An optional column that is absent or an empty cell gives None.
     """
 
-    id: Key
+    id: PayeeId
     name: OptionalText = None
     role: OptionalText = None
     manager: OptionalKey = None
@@ -200,14 +214,17 @@ class Payee(_Row):
     def _ends_after_start(cls, end: date | None, info: ValidationInfo) -> date | None:
         start = info.data.get("start_date")
         if end is not None and start is not None and end < start:
-            raise CellError(f"the end date {end} is before the start date {start}")
+            raise CellError(
+                f"the end date {end} is before the start date {start}",
+                "correct whichever date is wrong: a payee ends on or after the day they start",
+            )
         return end
 
 
 class QuotaEntry(_Row):
     """One quota: a payee's target for one period (canonical label)."""
 
-    payee: Key
+    payee: PayeeId
     period: str
     amount: Money
     currency: Currency
@@ -222,16 +239,19 @@ class QuotaEntry(_Row):
     @classmethod
     def _not_negative(cls, amount: Decimal) -> Decimal:
         if amount < 0:
-            raise CellError(f"`{amount}` is negative; a quota cannot be")
+            raise CellError(
+                f"`{amount}` is negative; a quota cannot be",
+                "write the target as 0 or more",
+            )
         return amount
 
 
 class MetricEntry(_Row):
     """One metric value of a payee for one period (canonical label)."""
 
-    payee: Key
+    payee: PayeeId
     period: str
-    name: Key
+    name: Annotated[str, BeforeValidator(_key("write the metric's name, like csat"))]
     value: Value
     ref: RowRef
 
@@ -252,8 +272,8 @@ class MetricEntry(_Row):
 class SplitEntry(_Row):
     """One payee's share of a ledger line (the splits table)."""
 
-    txn_id: Key
-    payee: Key
+    txn_id: TxnId
+    payee: PayeeId
     share: Annotated[Decimal, BeforeValidator(_typed(ColumnType.PERCENT))]
     #: "split" (part of the 100%) or the name of an overlay credit type.
     credit: str
@@ -280,7 +300,10 @@ class FxRate(_Row):
     @classmethod
     def _positive_rate(cls, rate: Decimal) -> Decimal:
         if rate <= 0:
-            raise CellError("a rate is more than 0")
+            raise CellError(
+                f"`{format_decimal(rate)}` is not more than 0",
+                "a rate is what 1 unit of `from` is worth in `to`, like 1.0850",
+            )
         return rate
 
 
@@ -294,11 +317,11 @@ def _period(period: object, info: ValidationInfo) -> object:
     if not isinstance(scheme, PeriodScheme) or not isinstance(period, str):
         return period
     if period == "":
-        raise CellError(_EMPTY)
+        raise CellError(_EMPTY, f"name the period, like {scheme.example_label()}")
     try:
         return scheme.parse(period).label
-    except ValueError as exc:
-        raise CellError(str(exc)) from None
+    except PeriodTextError as exc:
+        raise CellError(exc.message, exc.hint) from None
 
 
 def field_problems(exc: ValidationError) -> list[tuple[str, str, str | None]]:
@@ -314,7 +337,10 @@ def field_problems(exc: ValidationError) -> list[tuple[str, str, str | None]]:
         if isinstance(cause, CellError):
             found.append((field, cause.message, cause.hint))
         elif isinstance(cause, Exception):
-            found.append((field, str(cause), None))
+            found.append((field, str(cause), _TYPED_HINT))
         else:
-            found.append((field, error["msg"], None))
+            found.append((field, error["msg"], _TYPED_HINT))
     return found
+
+
+_TYPED_HINT = "pass the value as the text a CSV cell would hold"

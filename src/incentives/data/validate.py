@@ -6,7 +6,10 @@ problem it finds to ``found`` (never raising for a data mistake) and returns
 the rows that passed. A table that lacks a column it needs is reported once
 per missing column and its rows are not read, so one missing column does not
 become a thousand bad cells. Duplicate and roster checks run on the raw key
-text of every row, so a row with a bad amount still has its payee checked.
+text of every row, so a row with a bad amount still has its payee checked,
+and a payee or txn_id is known if any row names it, even one with a bad cell
+or the wrong number of cells (reported once, where it is, never again as an
+unknown key elsewhere).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from incentives.data.models import (
     SplitEntry,
     field_problems,
 )
-from incentives.data.tables import RawRow, RawTable
+from incentives.data.tables import RawRow, RawTable, other_separator
 from incentives.diagnostics import Diagnostic, Related
 from incentives.money import format_decimal, is_currency
 from incentives.values import ColumnType, Value
@@ -129,7 +132,7 @@ class _Checker:
                     self.table.header_line,
                     0,
                     f"column `{column}` is missing from the {self.table.name}: {needed[column]}",
-                    _column_hint(column, self.table.columns),
+                    _column_hint(column, self.table),
                 )
             )
         return not missing
@@ -199,7 +202,7 @@ class _Checker:
             f"did you mean `{close[0]}`?" if close else "add the payee to the roster",
         )
 
-    def plan_currency(self, currency: str, row: RawRow, what: str) -> None:
+    def plan_currency(self, currency: str, row: RawRow, what: str, fix: str) -> None:
         found = self.cell(row, "currency")
         if is_currency(found) and found != currency:
             self.report(
@@ -208,10 +211,18 @@ class _Checker:
                 "currency",
                 f"this plan pays in {currency}; {what} is in {found} "
                 "and the plan declares no conversion",
+                fix,
             )
 
 
-def _column_hint(column: str, header: Sequence[str]) -> str | None:
+def _column_hint(column: str, table: RawTable) -> str:
+    header = table.columns
+    separator = other_separator(header)
+    if separator is not None and table.header_line:
+        return (
+            f"the header is separated by {separator}, not by commas: "
+            "export the file again as comma-separated CSV"
+        )
     same = [name for name in header if name.strip().casefold() == column.casefold()]
     if same:
         return (
@@ -220,7 +231,9 @@ def _column_hint(column: str, header: Sequence[str]) -> str | None:
     close = difflib.get_close_matches(column, list(header), n=1)
     if close:
         return f"is `{close[0]}` meant to be `{column}`? rename it"
-    return None
+    if not table.header_line:
+        return f"give the records a `{column}` key"
+    return f"add a `{column}` column to the header, with a value on every row"
 
 
 def check_ledger(
@@ -241,7 +254,12 @@ def check_ledger(
             checker.unique(seen, txn_id, row, "txn_id", f"txn_id `{txn_id}`")
         checker.known_payee(roster, row, "payee")
         if not req.fx:
-            checker.plan_currency(req.currency, row, "the line")
+            checker.plan_currency(
+                req.currency,
+                row,
+                "the line",
+                f"correct the currency, or convert the line to {req.currency} before the export",
+            )
         values = checker.typed(row, declared, req.optional_columns)
         data: dict[str, Any] = {c: checker.cell(row, c) for c in LEDGER_COLUMNS}
         data |= {"values": values or {}, "ref": checker.ref(row)}
@@ -270,9 +288,7 @@ def check_roster(
         needed.setdefault("start_date", "the plan prorates by days active")
     if not checker.require(needed):
         return {}, None
-    ids = frozenset(
-        checker.cell(row, "payee") for row in table.rows if is_key(checker.cell(row, "payee"))
-    )
+    ids = frozenset(key for key in table.keys("payee") if is_key(key))
     standard = [c for c in ROSTER_STANDARD if c in checker.positions]
     payees: dict[str, Payee] = {}
     seen: dict[Any, int] = {}
@@ -289,6 +305,7 @@ def check_roster(
                 row.number,
                 "fte",
                 "empty cell; the plan prorates by FTE, so every payee needs one",
+                "write the fraction of full time worked, like 1 or 0.5",
             )
         if "payout_currency" in checker.positions and not req.payout_conversion:
             payout = checker.cell(row, "payout_currency")
@@ -352,7 +369,7 @@ def check_quotas(
     context = {"scheme": req.quota_scheme}
     for row in table.rows:
         checker.known_payee(roster, row, "payee")
-        checker.plan_currency(req.currency, row, "the quota")
+        checker.plan_currency(req.currency, row, "the quota", f"write the quota in {req.currency}")
         data: dict[str, Any] = {c: checker.cell(row, c) for c in QUOTA_COLUMNS}
         entry = checker.model(QuotaEntry, row, data | {"ref": checker.ref(row)}, context)
         if entry is not None:
@@ -399,20 +416,20 @@ def check_splits(
     table: RawTable,
     req: DataRequirements,
     roster: frozenset[str] | None,
-    ledger: Sequence[LedgerLine],
+    txn_ids: frozenset[str],
     found: list[Diagnostic],
 ) -> dict[str, tuple[SplitEntry, ...]]:
     """Shares by txn_id; the ``split`` shares of each line add up to exactly 100%.
 
-    An optional ``credit`` column names an overlay type (declared by the plan)
-    for credit on top of the 100%; empty or absent means ``split``.
+    ``txn_ids`` are every txn_id the ledger names (its rows with problems
+    too). An optional ``credit`` column names an overlay type (declared by the
+    plan) for credit on top of the 100%; empty or absent means ``split``.
     """
     if not req.splits:
         return {}
     checker = _Checker(table, found)
     if not checker.require(dict.fromkeys(SPLIT_COLUMNS, "every splits table has it")):
         return {}
-    txn_ids = {line.txn_id for line in ledger}
     entries: dict[str, list[SplitEntry]] = {}
     rows: dict[str, list[int]] = {}
     seen: dict[Any, int] = {}

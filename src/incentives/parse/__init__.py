@@ -1,10 +1,13 @@
 """Stage 1 of the pipeline: plan text → AST.
 
 ``parse(text, filename=...)`` returns an :class:`incentives.ast.PlanFile` or
-raises :class:`incentives.errors.PlanSyntaxError` with one located diagnostic.
+raises :class:`incentives.errors.PlanSyntaxError` with one located diagnostic;
+``decode_source(name, data)`` turns a plan file's bytes into a
+:class:`~incentives.source.SourceFile` or refuses them (``E006``).
 No module outside this package imports Lark.
 """
 
 from incentives.parse.parser import grammar_text, parse, parse_source
+from incentives.parse.text import decode_source
 
-__all__ = ["grammar_text", "parse", "parse_source"]
+__all__ = ["decode_source", "grammar_text", "parse", "parse_source"]

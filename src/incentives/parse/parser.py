@@ -3,14 +3,20 @@
 Contract: :func:`parse` returns a :class:`~incentives.ast.nodes.PlanFile` or
 raises :class:`~incentives.errors.PlanSyntaxError` carrying exactly one
 diagnostic whose message names what was expected in words (never Lark
-terminal names). The Lark parser is built once per process (LALR, contextual
-lexer, positions propagated). Size and nesting limits are enforced here so
-that no later stage can be made to recurse without bound.
+terminal names) and whose hint says what to do. The Lark parser is built once
+per process (LALR, contextual lexer, positions propagated, a name lexed in
+every state so that a keyword ends at a word boundary). Size and nesting
+limits are enforced here so that no later stage can be made to recurse
+without bound. Lines are counted by the rule of :mod:`incentives.source`
+(``\n``, ``\r\n`` or a lone ``\r``), and hidden characters in texts and
+comments are refused (:mod:`incentives.parse.text`).
 """
 
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -27,6 +33,7 @@ from incentives.ast.nodes import Comment, PlanFile
 from incentives.diagnostics import Diagnostic
 from incentives.errors import PlanSyntaxError
 from incentives.parse.syntax_errors import describe_unexpected, keywords
+from incentives.parse.text import comment_spans, hidden_problem, lexable, surrogate_problem
 from incentives.parse.to_ast import LiteralError, build_ast, expression_depth
 from incentives.source import SourceFile, Span
 
@@ -52,12 +59,55 @@ def grammar_text() -> str:
     return checkout.read_text(encoding="utf-8")
 
 
+class _GluedWords(Exception):
+    """Two tokens that touch inside one word (``currencyUSD``, ``5of``)."""
+
+    def __init__(self, first: Token, second: Token) -> None:
+        super().__init__(f"{first!s}{second!s}")
+        self.first = first
+        self.second = second
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char == "_")
+
+
+class _WholeWords:
+    """The post-lexer that makes every keyword end at a word boundary.
+
+    Lark's contextual lexer only tries the terminals the parser can accept
+    next, so where a declaration must start, ``measuresales`` would be read
+    as the keyword ``measure`` and then the name ``sales``. With ``NAME``
+    lexed in every state (``always_accept``) the whole word is read, and it
+    becomes a keyword only if all of it is one (Lark's keyword-in-name rule).
+    A word that still splits into two tokens (``currencyUSD``: a keyword and
+    a currency code; ``5of``: a number and a keyword) stops the parse with
+    :class:`_GluedWords`.
+    """
+
+    always_accept = ("NAME",)
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        previous: Token | None = None
+        for token in stream:
+            if (
+                previous is not None
+                and token.start_pos == previous.end_pos
+                and _is_word_char(str(previous)[-1:])
+                and _is_word_char(str(token)[:1])
+            ):
+                raise _GluedWords(previous, token)
+            previous = token
+            yield token
+
+
 @functools.cache
 def _parser() -> Lark:
     return Lark(
         grammar_text(),
         parser="lalr",
         lexer="contextual",
+        postlex=_WholeWords(),
         propagate_positions=True,
         maybe_placeholders=True,
         start="start",
@@ -87,7 +137,10 @@ def parse_source(source: SourceFile) -> PlanFile:
             Span(file, 1, 1, 1, 2, 0, 1),
             "split it into smaller plans",
         )
-    if not text.strip():
+    surrogate = surrogate_problem(source)
+    if surrogate is not None:
+        raise _refusal(surrogate)
+    if not text.lstrip("\ufeff").strip():
         raise _error(
             "E002",
             "the plan is empty",
@@ -96,21 +149,39 @@ def parse_source(source: SourceFile) -> PlanFile:
             "period and rounding",
         )
     try:
-        tree: Tree[Token] = _parser().parse(text, on_error=None)
+        tree: Tree[Token] = _parser().parse(lexable(text), on_error=None)
     except UnexpectedInput as exc:
         message, hint, span = describe_unexpected(exc, source, _parser())
+        hidden = hidden_problem(source, before=span.start)
+        if hidden is not None:  # a hidden character before the error may be its cause
+            raise _refusal(hidden) from None
         code = "E002" if span.start >= len(text.rstrip()) else _code_for(exc)
         raise _error(code, message, span, hint) from None
+    except _GluedWords as exc:
+        first, second = exc.first, exc.second
+        hidden = hidden_problem(source, before=first.start_pos)
+        if hidden is not None:
+            raise _refusal(hidden) from None
+        raise _glued(source, first, second) from None
     except LarkError as exc:  # pragma: no cover - Lark's other errors are grammar bugs
         raise _error(
-            "E001", f"cannot parse the plan: {exc}", Span(file, 1, 1, 1, 2), None
+            "E001",
+            f"cannot parse the plan: {exc}",
+            Span(file, 1, 1, 1, 2),
+            "please report this plan as a bug in incentives",
         ) from None
+    hidden = hidden_problem(source)
     try:
         plan = build_ast(tree, file)
     except VisitError as exc:
         if isinstance(exc.orig_exc, LiteralError):
-            raise _error("E004", str(exc.orig_exc), exc.orig_exc.span, None) from None
+            error = exc.orig_exc
+            if hidden is not None and hidden.span.start < error.span.start:
+                raise _refusal(hidden) from None
+            raise _error("E004", str(error), error.span, error.hint) from None
         raise
+    if hidden is not None:
+        raise _refusal(hidden)
     depth, where = expression_depth(plan)
     if depth > MAX_DEPTH:
         raise _error(
@@ -122,6 +193,26 @@ def parse_source(source: SourceFile) -> PlanFile:
     return _with_comments(plan, source)
 
 
+_EXPONENT = re.compile(r"[eE][+-]?\d*")
+
+
+def _glued(source: SourceFile, first: Token, second: Token) -> PlanSyntaxError:
+    start, end = first.start_pos or 0, second.end_pos or 0
+    if str(first)[-1:].isdigit() and _EXPONENT.fullmatch(str(second)):
+        return _error(
+            "E001",
+            f"`{first!s}{second!s}` is a number with an exponent",
+            source.span(second.start_pos or 0, end),
+            "numbers are written in full; exponents like 1e5 are not allowed",
+        )
+    return _error(
+        "E001",
+        f"`{first!s}{second!s}` runs two words together",
+        source.span(start, end),
+        f"put a space between `{first!s}` and `{second!s}`",
+    )
+
+
 def _code_for(exc: UnexpectedInput) -> str:
     if isinstance(exc, UnexpectedCharacters):
         return "E003"
@@ -131,35 +222,19 @@ def _code_for(exc: UnexpectedInput) -> str:
 
 
 def _with_comments(plan: PlanFile, source: SourceFile) -> PlanFile:
-    """Attach the plan's comments, found by a second, comment-only lexer pass."""
-    found: list[Comment] = []
-    tokens: list[Token] = []
-    try:
-        tokens = list(_parser().lex(source.text, dont_ignore=True))
-    except LarkError:  # pragma: no cover - the text parsed, so it lexes
-        return plan
-    for token in tokens:
-        if token.type == "COMMENT":
-            found.append(
-                Comment(
-                    str(token),
-                    Span(
-                        source.name,
-                        token.line or 0,
-                        token.column or 0,
-                        token.end_line or 0,
-                        token.end_column or 0,
-                        token.start_pos or 0,
-                        token.end_pos or 0,
-                    ),
-                )
-            )
-    return PlanFile(plan.header, plan.declarations, tuple(found), plan.span)
+    """Attach the plan's comments (found by :func:`comment_spans`, not by lexing again)."""
+    found = tuple(
+        Comment(source.text[span.start : span.end], span) for span in comment_spans(source)
+    )
+    return PlanFile(plan.header, plan.declarations, found, plan.span)
 
 
 def _error(code: str, message: str, span: Span, hint: str | None) -> PlanSyntaxError:
-    diagnostic = Diagnostic(code, message, span, hint=hint)
-    return PlanSyntaxError(f"{span}: {message}", [diagnostic])
+    return _refusal(Diagnostic(code, message, span, hint=hint))
+
+
+def _refusal(diagnostic: Diagnostic) -> PlanSyntaxError:
+    return PlanSyntaxError(f"{diagnostic.span}: {diagnostic.message}", [diagnostic])
 
 
 #: Keywords that are also the names of built-in ledger columns or standard

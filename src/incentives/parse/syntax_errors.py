@@ -1,24 +1,30 @@
-"""Friendly syntax errors: what was found, what was expected, in words.
+"""Friendly syntax errors: what was found, what was expected, in words, and what to do.
 
 Contract: :func:`describe_unexpected` turns a Lark ``UnexpectedInput`` into a
-message, an optional hint and a span. Terminal names never reach the author:
+message, a one-line hint and a span. Terminal names never reach the author:
 keywords are shown as `` `word` ``, literal classes as phrases ("an amount
 like 10,000 USD"), and long lists of alternatives are grouped ("a new
-declaration"). Common mistakes (a reserved word used as a name, a lowercase
-currency, a thousands separator outside an amount, a float exponent) get a
-specific hint.
+declaration"). What the plan holds is quoted with its hidden characters
+escaped (``\\u001b``) and cut short when long. Common mistakes get a specific
+hint: a reserved word used as a name, a misspelt keyword (the closest
+keyword), a keyword glued to a name, a missing `:`, a lowercase currency, a
+thousands separator outside an amount, a float exponent, a chained
+comparison, a spreadsheet formula, `$`, smart quotes; every other error gets
+a general one.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
 from incentives.money import is_currency
-from incentives.source import SourceFile, Span
+from incentives.source import HIDDEN, SourceFile, Span, escape_hidden, hidden_escape
 
 __all__ = ["describe_unexpected", "keywords"]
 
@@ -44,6 +50,10 @@ _DECLARATION_STARTS = {
 }  # fmt: skip
 _VALUE_STARTS = {"MONEY", "PERCENT", "NUMBER", "DATE", "STRING", "true", "false", "NAME"}
 _OPERATORS = {"!=", "*", "+", "-", "/", "<=", "<", "=", ">=", ">", "and", "in", "not", "of", "or"}
+_COMPARISONS = ("<", "<=", ">", ">=", "=", "!=")
+_VALUES = {"MONEY", "PERCENT", "NUMBER", "INT", "DATE", "STRING", "NAME", "QUOTED_NAME"}
+#: Longest piece of plan text quoted in a message.
+_QUOTE_LIMIT = 40
 
 
 def keywords(parser: Lark) -> frozenset[str]:
@@ -53,6 +63,13 @@ def keywords(parser: Lark) -> frozenset[str]:
         for t in parser.terminals
         if isinstance(t.pattern, PatternStr) and str(t.pattern.value).isidentifier()
     )
+
+
+def _quoted(text: str) -> str:
+    """Plan text as a message shows it: hidden characters escaped, long text cut."""
+    if len(text) > _QUOTE_LIMIT:
+        text = text[: _QUOTE_LIMIT - 1] + "…"
+    return escape_hidden(text)
 
 
 def _display(name: str, parser: Lark) -> str:
@@ -108,114 +125,212 @@ def _literal_values(parser: Lark) -> set[str]:
     return {str(t.pattern.value) for t in parser.terminals if isinstance(t.pattern, PatternStr)}
 
 
+def _expected_keywords(expected: set[str], parser: Lark) -> list[str]:
+    """The keywords among the expected terminals, as words."""
+    return sorted(
+        str(t.pattern.value)
+        for t in parser.terminals
+        if t.name in expected
+        and isinstance(t.pattern, PatternStr)
+        and str(t.pattern.value).isidentifier()
+    )
+
+
 def _token_words(token: Token, parser: Lark) -> str:
     if token.type == "$END":
         return "the end of the plan"
     text = str(token)
+    if token.type == "NAME" and text in keywords(parser):
+        return f"word `{text}`"
     if token.type in ("NAME", "QUOTED_NAME"):
-        return f"name `{text}`"
+        return f"name `{_quoted(text)}`"
     if token.type in _keyword_names(parser):
         return f"word `{text}`"
-    return f"`{text}`"
+    return f"`{_quoted(text)}`"
+
+
+def _acceptable(exc: UnexpectedCharacters, parser: Lark) -> set[str]:
+    """What the parser could take where a character was not understood.
+
+    The lexer's own list is no guide: it tries ``NAME`` everywhere (so that
+    keywords end at a word boundary). The parse table says what could really
+    come here; where a name could, the keywords are left out of the list (a
+    message that names every keyword helps no one).
+    """
+    state = exc.state
+    try:
+        accepts = set(state.parse_conf.parse_table.states[state.position])
+    except (AttributeError, KeyError):  # pragma: no cover - Lark always gives the state
+        return set(exc.allowed or ())
+    terminals = {t.name for t in parser.terminals} | {"$END"}
+    found = accepts & terminals
+    if "NAME" in found:
+        found -= _keyword_names(parser)
+    return found
 
 
 def describe_unexpected(
     exc: UnexpectedInput, source: SourceFile, parser: Lark
-) -> tuple[str, str | None, Span]:
+) -> tuple[str, str, Span]:
     """Message, hint and span for a Lark parse error."""
     text = source.text
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
-        char = text[pos] if pos < len(text) else ""
-        span = Span(source.name, exc.line, exc.column, exc.line, exc.column + 1, pos, pos + 1)
-        return _unexpected_character(char, text, pos, exc, parser, span)
+        allowed = _acceptable(exc, parser)
+        return _unexpected_character(text, pos, allowed, parser, source.span(pos, pos + 1))
     if isinstance(exc, UnexpectedEOF):
-        end = len(text)
-        line = text.count("\n", 0, end) + 1
-        col = end - (text.rfind("\n", 0, end) + 1) + 1
-        span = Span(source.name, line, col, line, col + 1, end, end)
-        expected = _expected_words(set(exc.expected), parser)
-        return (f"the plan ends too early; expected {expected}", None, span)
+        return _ends_early(source, len(text), {str(e) for e in exc.expected}, parser)
     assert isinstance(exc, UnexpectedToken)
     token = exc.token
-    expected_set = set(exc.accepts or exc.expected)
-    expected = _expected_words(expected_set, parser)
+    expected_set = {str(e) for e in (exc.accepts or exc.expected)}
     if token.type == "$END":
-        end = len(text.rstrip())
-        line = text.count("\n", 0, end) + 1
-        col = end - (text.rfind("\n", 0, end) + 1) + 1
-        span = Span(source.name, line, col, line, col + 1, end, end)
-        return (f"the plan ends too early; expected {expected}", None, span)
-    span = Span(
-        source.name,
-        token.line or 1,
-        token.column or 1,
-        token.end_line or token.line or 1,
-        token.end_column or (token.column or 1) + 1,
-        token.start_pos or 0,
-        token.end_pos or 0,
-    )
+        return _ends_early(source, len(text.rstrip()), expected_set, parser)
+    start = token.start_pos or 0
+    span = source.span(start, token.end_pos or start + len(str(token)))
+    expected = _expected_words(expected_set, parser)
     message = f"unexpected {_token_words(token, parser)}; expected {expected}"
-    before = text[: token.start_pos or 0]
-    return message, _hint_for_token(token, expected_set, before, parser), span
+    hint = _hint_for_token(token, expected_set, text, parser) or _general_hint(
+        token, expected_set, parser
+    )
+    return message, hint, span
 
 
+def _ends_early(
+    source: SourceFile, end: int, expected_set: set[str], parser: Lark
+) -> tuple[str, str, Span]:
+    line, column = source.position(end)
+    span = Span(source.name, line, column, line, column + 1, end, end)
+    expected = _expected_words(expected_set, parser)
+    if "plan" in _expected_keywords(expected_set, parser):
+        hint = (
+            'a plan starts with `plan "Name"` followed by its version, currency, '
+            "period and rounding"
+        )
+    elif "RPAR" in expected_set:
+        hint = "close every `(` with a `)`"
+    elif "RSQB" in expected_set:
+        hint = "close the list with a `]`"
+    else:
+        hint = "finish the last declaration, or delete what is left of it"
+    return f"the plan ends too early; expected {expected}", hint, span
+
+
+_WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
 _NUMBER_BEFORE = re.compile(r"(\d[\d.]*)[ \t]*$")
+_LOWERCASE_AMOUNT_AFTER = re.compile(
+    r"(\d{3}(?:,\d{3})*(?:\.\d+)?)[ \t]*([a-z]{3})(?![A-Za-z0-9_])"
+)
+_FORMULA_AFTER = re.compile(r"[ \t]*(?:[A-Za-z][A-Za-z.]*[ \t]*\(|\$?[A-Z]{1,3}\$?\d)")
+_COMPARISON_BEFORE = re.compile(r"(?:<|>|=|!=)[^<>=!#\n\r]*$")
 
 
-def _hint_for_token(token: Token, expected: set[str], before: str, parser: Lark) -> str | None:
-    text = str(token)
+def _hint_for_token(token: Token, expected: set[str], text: str, parser: Lark) -> str | None:
+    value = str(token)
+    start = token.start_pos or 0
+    before = text[max(0, start - 200) : start]
+    after = text[token.end_pos or start : (token.end_pos or start) + 200]
     number = _NUMBER_BEFORE.search(before)
-    if token.type in _keyword_names(parser) and "NAME" in expected:
-        return (
-            f"`{text}` is a reserved word; choose another name, or write a data column "
-            f"with that name in backticks: `{text}`"
-        )
-    if token.type == "NAME" and number and is_currency(text.upper()):
-        return f"currency codes are written in capitals: {number.group(1)} {text.upper()}"
-    if token.type == "NAME" and number and re.fullmatch(r"e[+-]?\d*", text):
-        return "numbers are written in full; exponents like 1e5 are not allowed"
-    if token.type == "COMMA" and number:
-        return (
-            "thousands separators are only allowed in amounts with a currency "
-            "(10,000 USD); write other numbers without them (10000)"
-        )
-    if token.type == "NAME" and "CURRENCY" in expected and is_currency(text.upper()):
-        return f"currency codes are written in capitals: {text.upper()}"
     expected_values = {
         str(t.pattern.value)
         for t in parser.terminals
         if t.name in expected and isinstance(t.pattern, PatternStr)
     }
-    if text in ("<", "<=", ">", ">=", "=", "!=") and text not in expected_values:
-        return "comparisons cannot be chained; join two comparisons with `and`"
-    if token.type == "STRING" and "COLON" in expected:
-        return "a `:` is missing before the value"
+    is_keyword = token.type in _keyword_names(parser) or (
+        token.type == "NAME" and value in keywords(parser)
+    )
+    if is_keyword and "NAME" in expected:
+        return (
+            f"`{value}` is a reserved word; choose another name, or write a data column "
+            f"with that name in backticks: `{value}`"
+        )
+    if token.type == "NAME" and number and is_currency(value.upper()):
+        return f"currency codes are written in capitals: {number.group(1)} {value.upper()}"
+    if token.type == "NAME" and number and re.fullmatch(r"e[+-]?\d*", value):
+        return "numbers are written in full; exponents like 1e5 are not allowed"
+    if token.type == "COMMA" and number:
+        amount = _LOWERCASE_AMOUNT_AFTER.match(after)
+        if amount and is_currency(amount.group(2).upper()):
+            whole = f"{number.group(1)},{amount.group(1)}"
+            return f"currency codes are written in capitals: {whole} {amount.group(2).upper()}"
+        return (
+            "thousands separators are only allowed in amounts with a currency "
+            "(10,000 USD); write other numbers without them (10000)"
+        )
+    if token.type == "NAME" and "CURRENCY" in expected and is_currency(value.upper()):
+        return f"currency codes are written in capitals: {value.upper()}"
+    if value == "=" and _FORMULA_AFTER.match(after):
+        return (
+            "spreadsheet formulas are not plan expressions; write the calculation "
+            "with the plan's names, like `pays 5% of sales`"
+        )
+    if value in _COMPARISONS and value not in expected_values:
+        if _COMPARISON_BEFORE.search(before):
+            return "comparisons cannot be chained; join two comparisons with `and`"
+        return f"delete the `{value}`, or write a value before it"
+    if "COLON" in expected and token.type in _VALUES:
+        return f"a `:` is missing before `{_quoted(value)}`"
+    if token.type == "NAME":
+        return _misspelt_keyword(value, expected, parser)
+    if _WORD_CHAR.match(before[-1:]) and _WORD_CHAR.match(value):
+        return f"put a space before `{_quoted(value)}`"
     return None
 
 
+def _misspelt_keyword(word: str, expected: set[str], parser: Lark) -> str | None:
+    words = _expected_keywords(expected, parser)
+    glued = [k for k in words if word.startswith(k) and len(word) > len(k)]
+    if glued:
+        keyword = max(glued, key=len)
+        return f"put a space after `{keyword}`: `{keyword} {word[len(keyword) :]}`"
+    close = difflib.get_close_matches(word, words, n=1, cutoff=0.75)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return None
+
+
+def _general_hint(token: Token, expected: set[str], parser: Lark) -> str:
+    if expected <= {"COLON"}:
+        return "write `:` here"
+    if token.type == "STRING":
+        return "texts in quotes go only where the plan expects a label or a value"
+    if expected & _VALUES and not _expected_keywords(expected, parser):
+        return "a value or a name is missing here, or the word before it is misspelt"
+    return "check the words just before this one: one is missing, misspelt or out of order"
+
+
+_SMART_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
+_SMART_SINGLE = "\u2018\u2019\u201a\u201b\u2032"
+_CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_LOOKALIKES = {"≥": ">=", "≤": "<=", "≠": "!=", "×": "*", "÷": "/", "−": "-", "–": "-"}
+
+
 def _unexpected_character(
-    char: str,
     text: str,
     pos: int,
-    exc: UnexpectedCharacters,
+    allowed: set[str],
     parser: Lark,
     span: Span,
-) -> tuple[str, str | None, Span]:
-    shown = char if char.isprintable() and char.strip() else f"\\u{ord(char):04x}"
-    expected = _expected_words(set(exc.allowed or ()), parser)
+) -> tuple[str, str, Span]:
+    char = text[pos] if pos < len(text) else ""
+    shown = hidden_escape(char) if HIDDEN.match(char) or not char.isprintable() else char
+    expected = _expected_words(allowed, parser)
     message = f"unexpected character `{shown}`; expected {expected}"
-    hint: str | None = None
     word = re.match(r"[A-Za-z_][A-Za-z0-9_]*", text[pos:])
-    if char == "'":
-        hint = 'texts are written in double quotes: "like this"'
+    if char == "'" or char in _SMART_SINGLE:
+        hint = 'texts are written in straight double quotes: "like this"'
+    elif char in _SMART_QUOTES:
+        hint = 'texts are written in straight double quotes ("), not typographic ones'
     elif char == '"':
         hint = 'this text is not closed: end it with `"` on the same line'
-    elif (
-        not char.isprintable()
-        or char in "\u200b\u200c\u200d\u2060\ufeff"
-        or ("\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069")
-    ):
+    elif char in _CURRENCY_SIGNS:
+        hint = f"write the currency code after the amount, like 1,000 {_CURRENCY_SIGNS[char]}"
+    elif char in _LOOKALIKES:
+        hint = f"write `{_LOOKALIKES[char]}` instead"
+    elif char == "\t":
+        hint = "tabs are allowed between words, not here"
+    elif unicodedata.category(char) == "Zs":
+        hint = "replace it with an ordinary space"
+    elif HIDDEN.match(char) or not char.isprintable() or char.isspace():
         hint = "remove this invisible or direction-changing character"
     elif word and word.group().upper() == word.group() and is_currency(word.group()):
         hint = "a currency code follows an amount directly, like 10,000 USD"
@@ -224,6 +339,10 @@ def _unexpected_character(
             f"names use lowercase letters, digits and `_` (`{word.group().lower()}`); "
             "write a data column with capitals in backticks"
         )
-    elif char == "\t":
-        hint = "tabs are allowed between words, not here"
+    elif char == ";":
+        hint = "a plan needs no `;`: start the next clause or declaration with its keyword"
+    elif word or char.isalnum():
+        hint = "names use lowercase letters a-z, digits and `_`; write other names in backticks"
+    else:
+        hint = f"delete `{shown}`, or put it inside a quoted text"
     return message, hint, span

@@ -20,7 +20,7 @@ from lark import Token, Transformer_NonRecursive, Tree, v_args
 from lark.tree import Meta
 
 from incentives.ast import nodes as n
-from incentives.money import evaluation_context, parse_decimal
+from incentives.money import MAX_DIGITS, evaluation_context, parse_decimal
 from incentives.periods import parse_date
 from incentives.source import Span
 
@@ -30,9 +30,14 @@ __all__ = ["LiteralError", "build_ast", "expression_depth"]
 class LiteralError(ValueError):
     """A literal that lexes but is not a valid value (``2026-02-30``)."""
 
-    def __init__(self, message: str, span: Span) -> None:
+    def __init__(self, message: str, span: Span, hint: str) -> None:
         super().__init__(message)
         self.span = span
+        #: What to do about it, in one line.
+        self.hint = hint
+
+
+_DIGITS_HINT = f"write at most {MAX_DIGITS} digits; no amount or count in a plan needs more"
 
 
 def _span(file: str, item: Meta | Token) -> Span:
@@ -64,7 +69,22 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         try:
             return parse_decimal(text)
         except ValueError as exc:
-            raise LiteralError(str(exc), span) from None
+            raise LiteralError(str(exc), span, _DIGITS_HINT) from None
+
+    def _whole(self, token: Token) -> int:
+        """A whole number (a depth, a month, a count of periods or days).
+
+        Checked before ``int()``, which refuses more than 4,300 digits.
+        """
+        text = str(token)
+        digits = len(text.lstrip("0")) or 1
+        if digits > MAX_DIGITS:
+            raise LiteralError(
+                f"`{text[:20]}…` has {digits} digits; at most {MAX_DIGITS} are allowed",
+                self.span(token),
+                _DIGITS_HINT,
+            )
+        return int(text)
 
     @_rule
     def money(self, meta: Meta, children: list[Token]) -> n.Literal:
@@ -97,7 +117,11 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         try:
             return parse_date(str(token))
         except ValueError as exc:
-            raise LiteralError(str(exc), self.span(token)) from None
+            raise LiteralError(
+                str(exc),
+                self.span(token),
+                "write a day of the calendar as year-month-day, like 2026-02-28",
+            ) from None
 
     @_rule
     def string(self, meta: Meta, children: list[Token]) -> n.Literal:
@@ -117,7 +141,11 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         (lit,) = children
         span = self.span(meta)
         if not isinstance(lit.value, Decimal):
-            raise LiteralError(f"`-{lit.text}`: only numbers and amounts can be negative", span)
+            raise LiteralError(
+                f"`-{lit.text}`: only numbers and amounts can be negative",
+                span,
+                f"write `{lit.text}` without the `-`",
+            )
         with evaluation_context():
             value = -lit.value
         return n.Literal(lit.kind, value, "-" + lit.text, span, lit.currency)
@@ -364,7 +392,7 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
 
     @_rule
     def scope_reports(self, meta: Meta, children: list[Any]) -> n.Scope:
-        depth = int(children[0]) if children and children[0] is not None else None
+        depth = self._whole(children[0]) if children and children[0] is not None else None
         return n.Scope("reports", depth, None, self.span(meta))
 
     @_rule
@@ -484,7 +512,10 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     def ramp_step(self, meta: Meta, children: list[Any]) -> n.RampStep:
         _word, first, last, factor = children
         return n.RampStep(
-            int(first), int(last) if last is not None else None, factor, self.span(meta)
+            self._whole(first),
+            self._whole(last) if last is not None else None,
+            factor,
+            self.span(meta),
         )
 
     @_rule
@@ -617,7 +648,7 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         return n.HoldClause(share, kind, periods, day, column, self.span(meta))
 
     def hold_for_periods(self, children: list[Any]) -> tuple[str, int, None, None]:
-        return ("periods", int(children[0]), None, None)
+        return ("periods", self._whole(children[0]), None, None)
 
     def hold_until_date(self, children: list[Token]) -> tuple[str, None, n.Literal | None, None]:
         return ("date", None, self._date_literal(children[0]), None)
@@ -685,7 +716,7 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
 
     @_rule
     def clawback_window(self, meta: Meta, children: list[Any]) -> n.ClawbackWindow:
-        return n.ClawbackWindow(int(children[0]), self.span(meta))
+        return n.ClawbackWindow(self._whole(children[0]), self.span(meta))
 
     @_rule
     def termination_decl(self, meta: Meta, children: list[Any]) -> n.TerminationDecl:

@@ -10,8 +10,11 @@ line up for any name. Nothing here depends on the locale or the terminal.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
+
+from incentives.source import HIDDEN, hidden_escape
 
 __all__ = ["cell_width", "pad", "visible", "wrap_words"]
 
@@ -19,27 +22,17 @@ __all__ = ["cell_width", "pad", "visible", "wrap_words"]
 def visible(text: str) -> str:
     """``text`` with every invisible or control character shown as an escape.
 
+    The characters are those of :data:`incentives.source.HIDDEN` (controls,
+    bidirectional and zero-width characters, line separators, lone
+    surrogates) and, since a cell is one line, tab, LF and CR.
+
     >>> visible("Al\\x1b[31mice\\u202e")
     'Al\\\\u001b[31mice\\\\u202e'
     """
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code < 32 or 127 <= code < 160 or _is_format_char(code):
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _ESCAPED.sub(lambda m: hidden_escape(m.group()), text)
 
 
-def _is_format_char(code: int) -> bool:
-    # Bidi embeddings/overrides/isolates, zero-width characters, separators, BOM.
-    return (
-        0x200B <= code <= 0x200F
-        or 0x2028 <= code <= 0x202E
-        or 0x2060 <= code <= 0x2069
-        or code == 0xFEFF
-    )
+_ESCAPED = re.compile("[\t\n\r]|" + HIDDEN.pattern)
 
 
 def cell_width(text: str) -> int:

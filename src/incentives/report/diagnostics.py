@@ -9,7 +9,10 @@ Contract: :func:`render_text` writes each diagnostic as
     plans/x.plan:3:9: note: `sales` is declared here
 
 with the source excerpt when the file is a plan it was given, and without it
-for data files (whose location is file:row:column). :func:`render_json`
+for data files (whose location is file:row:column). Control, bidirectional
+and zero-width characters in file names, messages, hints and excerpts are
+shown as escapes (``\\u001b``), so a plan or a data file cannot drive the
+terminal that shows its diagnostics. :func:`render_json`
 gives a stable list of objects with code, severity, message, file, line,
 column, end_line, end_column, hint and related locations
 (:func:`diagnostic_dicts` gives the same objects as data). Output depends only
@@ -23,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from incentives.diagnostics import Diagnostic
+from incentives.report._text import visible
 from incentives.source import SourceFile
 
 __all__ = ["diagnostic_dicts", "render_json", "render_text", "summary"]
@@ -36,16 +40,16 @@ def render_text(
     blocks = []
     for d in diagnostics:
         span = d.span
-        where = f"{span.file}:{span.line}:{span.column}" if span.line else span.file
-        lines = [f"{where}: {d.severity.value}[{d.code}]: {d.message}"]
+        where = visible(f"{span.file}:{span.line}:{span.column}" if span.line else span.file)
+        lines = [f"{where}: {d.severity.value}[{d.code}]: {visible(d.message)}"]
         source = sources.get(span.file)
         if source is not None and span.line:
             lines.append(source.excerpt(span))
         if d.hint:
-            lines.append(f"      = hint: {d.hint}")
+            lines.append(f"      = hint: {visible(d.hint)}")
         for related in d.related:
             r = related.span
-            lines.append(f"{r.file}:{r.line}:{r.column}: note: {related.message}")
+            lines.append(f"{visible(r.file)}:{r.line}:{r.column}: note: {visible(related.message)}")
             related_source = sources.get(r.file)
             if related_source is not None and r.line:
                 lines.append(related_source.excerpt(r))

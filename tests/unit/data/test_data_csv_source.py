@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from incentives.data import RawRow, RawTable, parse_cell, read_csv
 from incentives.errors import UsageError
-from incentives.money import MAX_DIGITS, format_decimal
+from incentives.money import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, format_decimal
 from incentives.values import ColumnType
 
 HEADER = "txn_id,date,payee,amount,currency"
@@ -222,8 +222,8 @@ def test_directory_is_a_usage_error(tmp_path: Path) -> None:
 _decimals = st.builds(
     lambda sign, digits, exponent: Decimal((sign, tuple(digits), exponent)),
     st.integers(0, 1),
-    st.lists(st.integers(0, 9), min_size=1, max_size=MAX_DIGITS),
-    st.integers(-30, 10),
+    st.lists(st.integers(0, 9), min_size=1, max_size=MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS),
+    st.integers(-MAX_FRACTION_DIGITS, 10),
 )
 
 
@@ -231,7 +231,7 @@ _decimals = st.builds(
 @given(value=_decimals)
 def test_format_decimal_survives_a_csv_round_trip(tmp_path: Path, value: Decimal) -> None:
     text = format_decimal(value)
-    assume(sum(ch.isdigit() for ch in text.lstrip("-").lstrip("0")) <= MAX_DIGITS)
+    assume(len(text.lstrip("-").partition(".")[0].lstrip("0")) <= MAX_INTEGER_DIGITS)
     buffer = io.StringIO(newline="")
     csv.writer(buffer).writerows([["amount"], [text]])
     table, problems = read_csv(write(tmp_path, buffer.getvalue().encode()), "ledger")
@@ -242,3 +242,40 @@ def test_format_decimal_survives_a_csv_round_trip(tmp_path: Path, value: Decimal
     assert isinstance(parsed, Decimal)
     assert parsed == value
     assert format_decimal(parsed) == text  # same digits, same exponent
+
+
+@pytest.mark.parametrize(
+    ("separator", "name"), [(";", "`;` (semicolons)"), ("\t", "tabs")], ids=["semicolon", "tab"]
+)
+def test_another_separator_is_named_once(tmp_path: Path, separator: str, name: str) -> None:
+    # Excel in many locales writes `;` and a decimal comma: every row looks
+    # ragged, but there is one problem, the separator, and the file says so.
+    header = separator.join(HEADER.split(","))
+    rows = "".join(
+        f"t{i}{separator}2026-03-02{separator}kim{separator}1,5{separator}USD\n" for i in range(3)
+    )
+    table, problems = read_csv(write(tmp_path, (header + "\n" + rows).encode()), "ledger")
+    assert table is None
+    [problem] = problems
+    assert (problem.code, problem.span.line) == ("D607", 2)
+    assert problem.message == (
+        f"row 2 has 2 cells, but the header has 1 column: the file is separated by {name}, "
+        "not by commas"
+    )
+    assert problem.hint is not None and "comma-separated" in problem.hint
+
+
+def test_ragged_rows_are_kept_apart_for_their_keys(tmp_path: Path) -> None:
+    data = f"{HEADER}\nT1,2026-01-05,kim,1,250.00,USD\nT2,2026-01-05,lee,5.00,USD\n"
+    table, problems = read_csv(write(tmp_path, data.encode()), "ledger")
+    assert [p.code for p in problems] == ["D607"]
+    assert problems[0].message == "row 2 has 6 cells, but the header has 5 columns"
+    assert table is not None
+    assert [row.number for row in table.rows] == [3]
+    assert [row.number for row in table.ragged] == [2]
+    assert table.keys("payee") == {"kim", "lee"}
+
+
+def test_one_cell_is_one_cell(tmp_path: Path) -> None:
+    _, problems = read_csv(write(tmp_path, b"payee,fte\nkim\n"), "roster")
+    assert problems[0].message == "row 2 has 1 cell, but the header has 2 columns"

@@ -13,7 +13,7 @@ import pytest
 from data_samples import LEDGER, METRICS, QUOTAS, ROSTER, WriteDir, requirements
 
 import incentives.data
-from incentives.data import DataRequirements, Dataset, RawTable
+from incentives.data import DataRequirements, Dataset, RawRow, RawTable
 from incentives.errors import DataError, UsageError
 
 LEDGER_RECORDS: list[dict[str, object]] = [
@@ -316,3 +316,85 @@ def test_public_names() -> None:
     )
     for name in incentives.data.__all__:
         assert hasattr(incentives.data, name)
+
+
+# --- problems that do not stop the reading -------------------------------------
+
+
+def test_ragged_rows_are_reported_with_every_other_problem(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    ledger = LEDGER + "T4,2026-01-07,bob,1,234.50,USD,gadget,1\nT5,2026-02-30,bob,1.00,USD,x,1\n"
+    dataset = Dataset.from_dir(write_dir(ledger=ledger))
+    assert [(d.code, d.span.line) for d in dataset.problems] == [("D607", 5)]
+    with pytest.raises(DataError) as caught:
+        dataset.validate(req)
+    found = [
+        (d.code, Path(d.span.file).name, d.span.line, d.span.column)
+        for d in caught.value.diagnostics
+    ]
+    assert found == [("D607", "ledger.csv", 5, 0), ("D603", "ledger.csv", 6, 2)]
+
+
+def test_a_ragged_roster_row_still_names_its_payee(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    # Bob's roster row has a cell too many: that is one problem, on that row,
+    # not also one "unknown payee" for each of his ledger lines.
+    roster = ROSTER.replace("standard,south", "standard,south,extra")
+    with pytest.raises(DataError) as caught:
+        Dataset.from_dir(write_dir(roster=roster)).validate(req)
+    assert [(d.code, Path(d.span.file).name) for d in caught.value.diagnostics] == [
+        ("D607", "roster.csv")
+    ]
+
+
+def test_a_ragged_row_with_a_file_that_cannot_be_read_is_raised_at_once(
+    write_dir: WriteDir,
+) -> None:
+    ledger = LEDGER + "T4,2026-01-07,bob\n"
+    with pytest.raises(DataError) as caught:
+        Dataset.from_dir(write_dir(ledger=ledger, roster="caf\xe9\n".encode("latin-1")))
+    assert sorted(d.code for d in caught.value.diagnostics) == ["D601", "D607"]
+
+
+def test_a_missing_file_says_what_it_holds(write_dir: WriteDir) -> None:
+    with pytest.raises(DataError) as caught:
+        Dataset.from_dir(write_dir(roster=None))
+    [problem] = caught.value.diagnostics
+    assert problem.code == "D612"
+    assert (
+        problem.hint == "add roster.csv to the directory: one row per payee, with a `payee` column"
+    )
+
+
+@pytest.mark.parametrize("missing", ["ledger", "roster"])
+def test_records_of_a_required_table_must_be_given(missing: str) -> None:
+    given: dict[str, object] = {"ledger": [], "roster": []}
+    given[missing] = None
+    with pytest.raises(UsageError, match=f"needs the {missing} records"):
+        Dataset.from_records(**given)  # type: ignore[arg-type]
+
+
+def test_a_table_built_by_hand_with_a_float_is_refused_where_it_is() -> None:
+    ledger = RawTable("ledger", "mine", ("txn_id", "amount"), (RawRow(7, ("t1", 1.5)),))  # type: ignore[arg-type]
+    with pytest.raises(DataError) as caught:
+        Dataset.from_tables(ledger=ledger, roster=RawTable("roster", "r", ("payee",), ()))
+    [problem] = caught.value.diagnostics
+    assert (problem.code, problem.span.file, problem.span.line, problem.span.column) == (
+        "D611",
+        "mine",
+        7,
+        2,
+    )
+    assert problem.hint
+
+
+def test_from_tables_takes_raw_tables_only() -> None:
+    with pytest.raises(UsageError, match="must be a RawTable; got list"):
+        Dataset.from_tables(ledger=[], roster=RawTable("roster", "r", ("payee",), ()))  # type: ignore[arg-type]
+
+
+def test_from_dir_takes_a_path() -> None:
+    with pytest.raises(UsageError, match="got int"):
+        Dataset.from_dir(42)  # type: ignore[arg-type]

@@ -59,14 +59,21 @@ def test_amount_never_accepts_a_float_or_lax_forms(amount: object) -> None:
 
 
 def test_float_message_says_what_to_pass() -> None:
-    [(_, message, _)] = problems(LedgerLine, **line(amount=100.5))
+    [(_, message, hint)] = problems(LedgerLine, **line(amount=100.5))
     assert message == "floats are not accepted: pass Decimal('…') or a string"
+    assert hint == "for this value: Decimal('100.5')"
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_non_finite_float_still_gets_a_hint(value: float) -> None:
+    [(_, _, hint)] = problems(LedgerLine, **line(amount=value))
+    assert hint == "pass the actual number as Decimal('…'), or None for no value"
 
 
 def test_keys_must_be_non_empty_and_unpadded() -> None:
     found = problems(LedgerLine, **line(txn_id="", payee=" alice"))
     assert found == [
-        ("txn_id", "empty cell; a value is required", None),
+        ("txn_id", "empty cell; a value is required", "give every line its own txn_id"),
         ("payee", "` alice` has spaces around it", "remove the spaces: `alice`"),
     ]
 
@@ -120,7 +127,11 @@ def test_end_date_must_not_precede_start_date() -> None:
     )
     assert ok.end_date == date(2026, 1, 1)
     assert problems(Payee, id="b", start_date="2026-02-01", end_date="2026-01-31", ref=REF) == [
-        ("end_date", "the end date 2026-01-31 is before the start date 2026-02-01", None)
+        (
+            "end_date",
+            "the end date 2026-01-31 is before the start date 2026-02-01",
+            "correct whichever date is wrong: a payee ends on or after the day they start",
+        )
     ]
 
 
@@ -134,7 +145,9 @@ def test_quota_period_is_canonical_for_the_scheme() -> None:
 
 def test_quota_cannot_be_negative() -> None:
     data = {"payee": "a", "period": "2026", "amount": "-1", "currency": "USD", "ref": REF}
-    assert problems(QuotaEntry, **data) == [("amount", "`-1` is negative; a quota cannot be", None)]
+    assert problems(QuotaEntry, **data) == [
+        ("amount", "`-1` is negative; a quota cannot be", "write the target as 0 or more")
+    ]
 
 
 def test_metric_value_is_typed_by_context() -> None:

@@ -118,3 +118,44 @@ def test_no_records_is_an_empty_table_without_columns() -> None:
     table, problems = from_records("quotas", [])
     assert problems == []
     assert table == RawTable("quotas", "<records:quotas>", (), (), header_line=0)
+
+
+def test_every_unsupported_value_comes_with_a_hint() -> None:
+    values = [math.nan, math.inf, Decimal("NaN"), Decimal("sNaN"), b"1", 1j, [1], object()]
+    _, problems = from_records("ledger", [{"amount": v} for v in values])
+    assert len(problems) == len(values)
+    assert all(p.hint and "\n" not in p.hint for p in problems), problems
+
+
+def test_a_float_in_exponent_form_gets_its_plain_decimal() -> None:
+    _, problems = from_records("ledger", [{"amount": 1e20}, {"amount": 1e-7}])
+    assert [p.hint for p in problems] == [
+        "for this value: Decimal('100000000000000000000')",
+        "for this value: Decimal('0.0000001')",
+    ]
+
+
+def test_a_huge_int_becomes_its_digits_for_the_validator_to_refuse() -> None:
+    # str() refuses ints of more than 4300 digits; the cell must still be made.
+    table, problems = from_records("ledger", [{"amount": 10**5000}])
+    assert problems == []
+    assert table is not None and table.rows[0].cells == ("1" + "0" * 5000,)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [10**20_000, Decimal("1E-999999999"), Decimal("-7E+999999999")],
+    ids=["int", "tiny Decimal", "huge Decimal"],
+)
+def test_an_absurdly_long_number_is_refused_where_it_is(value: object) -> None:
+    _, problems = from_records("ledger", [{"txn_id": "t1", "amount": value}])
+    assert [(p.code, p.span.line, p.span.column) for p in problems] == [("D611", 1, 2)]
+    assert problems[0].hint
+
+
+@pytest.mark.parametrize("records", [None, 42, "ledger.csv", b"x", {"txn_id": "t1"}], ids=repr)
+def test_records_that_are_not_an_iterable_of_mappings_are_a_usage_error(
+    records: object,
+) -> None:
+    with pytest.raises(UsageError, match="pass a list of mappings"):
+        from_records("ledger", records)  # type: ignore[arg-type]

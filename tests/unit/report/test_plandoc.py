@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_every_bundled_plan_renders_the_same_bytes_twice(path: Path) -> None:
 
 
 def test_the_plan_text_is_kept_byte_for_byte() -> None:
-    text = PLAN.replace("\u202e", "").replace("measure sales", "\n\n\nmeasure sales")
+    text = PLAN.replace("measure sales", "\n\n\nmeasure sales")
     text += "# trailing   \n"
     doc = plan_document(incentives.load_plan(text).ir)
     markdown = render_markdown(doc)
@@ -58,7 +59,7 @@ def test_the_plan_text_is_kept_byte_for_byte() -> None:
 PLAN = """\
 plan "Pay <script>alert(1)</script> | *bold* _x_ [link](http://x)"
   version "1"
-  description "# not a heading & <b>not bold</b> \u202eevil"
+  description "# not a heading & <b>not bold</b> evil"
   currency USD
   period month
   rounding half_up to 0.01 on components
@@ -76,8 +77,20 @@ example "Half a <b>cent</b>"
 """
 
 
+def hostile_document() -> plandoc_model.PlanDocument:
+    """PLAN's document, with a bidi override put into its description.
+
+    The parser refuses a hidden character in a text (E003), so the override
+    goes into the compiled plan after loading: the renderers must still
+    escape whatever a plan object holds.
+    """
+    ir = incentives.load_plan(PLAN).ir
+    description = ir.description.replace("evil", "\u202eevil")
+    return plan_document(dataclasses.replace(ir, description=description))
+
+
 def test_html_escapes_everything_from_the_plan() -> None:
-    html = render_html(plan_document(incentives.load_plan(PLAN).ir))
+    html = render_html(hostile_document())
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>not bold</b>" not in html and "<i>" not in html
@@ -101,7 +114,7 @@ def test_html_is_self_contained() -> None:
 
 
 def test_markdown_escapes_everything_from_the_plan() -> None:
-    markdown = render_markdown(plan_document(incentives.load_plan(PLAN).ir))
+    markdown = render_markdown(hostile_document())
     title = markdown.splitlines()[0]
     assert title == (r"# Pay \<script\>alert(1)\</script\> \| \*bold\* \_x\_ \[link\](http://x)")
     description = markdown.splitlines()[2]
