@@ -24,6 +24,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
@@ -136,11 +137,6 @@ def _join(tokens: list[tuple[str, str]], separators: Iterator[str]) -> str:
         # Only numbers and amounts can be negative (`-true` parses, but is E004).
         if texts[i - 1] == "-" and tokens[i][0] in ("STRING", "DATE", "TRUE", "FALSE"):
             texts[i] = "1"
-        # A parser bug (test_a_number_after_a_name_in_a_split): after a name the
-        # lexer reads `7` as a NUMBER, not an INT, so `split t1 7: 50%` does not
-        # parse; the id is written as a text (`"7"`, also an id) instead.
-        if tokens[i][0] == "INT" and tokens[i - 1][0] in ("NAME", "QUOTED_NAME"):
-            texts[i] = f'"{texts[i]}"'
     parts = [texts[0]]
     for before, after in pairwise(texts):
         separator = next(separators)
@@ -301,16 +297,14 @@ def forced_plan(rule: str, index: int) -> str:
     return _join(tokens, iter(lambda: " ", None))
 
 
-@pytest.mark.xfail(
-    raises=PlanSyntaxError,
-    strict=True,
-    reason="parser bug: the LALR state after a `name` is shared by every use of `name`, so "
-    "its lookahead includes NUMBER (from `ex_field: name value`) and the contextual lexer "
-    "reads an INT payee id after a transaction id that is a name as a NUMBER",
-)
 def test_a_number_after_a_name_in_a_split() -> None:
-    # When this passes, remove the work-around in _join.
-    parse('plan "T"\nexample "e" split t1 7: 50%\n')
+    # The LALR state after a `name` is shared by every use of `name`, so both a
+    # whole number (a payee id) and a number (a value) may follow; `7` is read
+    # as the whole number, which a value also accepts.
+    plan = parse('plan "T"\nexample "e" split t1 7: 50% payee kim: fte 0.5, grade 7\n')
+    split, payee = plan.declarations[0].clauses  # type: ignore[attr-defined]
+    assert (split.payee.text, split.payee.form) == ("7", "int")
+    assert [f.value.value for f in payee.fields] == [Decimal("0.5"), Decimal(7)]
 
 
 ALTERNATIVES = [

@@ -48,7 +48,7 @@ _DECLARATION_STARTS = {
     "rate", "commission", "bonus", "spiff", "multiplier", "total", "example",
     "crediting", "fx", "draw", "clawback", "upon", "wage",
 }  # fmt: skip
-_VALUE_STARTS = {"MONEY", "PERCENT", "NUMBER", "DATE", "STRING", "true", "false", "NAME"}
+_VALUE_STARTS = {"MONEY", "PERCENT", "NUMBER", "INT", "DATE", "STRING", "true", "false", "NAME"}
 _OPERATORS = {"!=", "*", "+", "-", "/", "<=", "<", "=", ">=", ">", "and", "in", "not", "of", "or"}
 _COMPARISONS = ("<", "<=", ">", ">=", "=", "!=")
 _VALUES = {"MONEY", "PERCENT", "NUMBER", "INT", "DATE", "STRING", "NAME", "QUOTED_NAME"}
