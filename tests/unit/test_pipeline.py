@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -108,3 +109,19 @@ def test_a_plan_that_is_not_a_usable_path_is_a_usage_error(given: object, messag
 def test_a_nul_in_a_plan_path_object_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="NUL"):
         incentives.load_plan(tmp_path / "a\x00b.plan")
+
+
+def test_loading_a_plan_leaves_the_garbage_collector_as_it_was() -> None:
+    text = 'plan "P" version "1" currency USD period month rounding none\ncommission c pays 1 USD\n'
+    assert gc.isenabled()
+    incentives.load_plan(text)
+    assert gc.isenabled()
+    with pytest.raises(incentives.PlanSyntaxError):
+        incentives.load_plan('plan "P" version\n')
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        incentives.load_plan(text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
