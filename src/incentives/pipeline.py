@@ -13,12 +13,10 @@ validates the data first and computes nothing from invalid data::
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from incentives.data import Dataset, ValidatedData
 from incentives.diagnostics import Diagnostic, Severity
 from incentives.errors import PlanCheckError, PlanSyntaxError, UsageError
 from incentives.evaluate import evaluate, requirements
+from incentives.gcpause import collection_paused
 from incentives.parse import decode_source, parse_source
 from incentives.periods import Period
 from incentives.results import RunResult
@@ -66,7 +65,7 @@ def read_plan_file(path: str | os.PathLike[str]) -> SourceFile:
 
 def check_source(source: SourceFile) -> tuple[Plan | None, list[Diagnostic]]:
     """Parse, check and compile; never raises for a mistake in the plan."""
-    with _collection_paused():
+    with collection_paused():
         try:
             ast = parse_source(source)
         except PlanSyntaxError as exc:
@@ -75,25 +74,6 @@ def check_source(source: SourceFile) -> tuple[Plan | None, list[Diagnostic]]:
         if result.plan is None:
             return None, result.diagnostics
         return Plan(compile_plan(result.plan), result.diagnostics), result.diagnostics
-
-
-@contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a plan is loaded.
-
-    Parsing allocates many small objects that all stay alive until the tree is
-    built, so the collector's passes find nothing to free; pausing it halves
-    the time a large plan takes to load (benchmarks/parse_bench.py). Reference
-    counting still frees everything as usual, and the collector is turned back
-    on afterwards if it was on before.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load_plan(plan: str | os.PathLike[str], *, filename: str | None = None) -> Plan:

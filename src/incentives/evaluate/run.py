@@ -39,6 +39,7 @@ from incentives.evaluate.teams import Hierarchy, TeamView, team_lines
 from incentives.evaluate.tiers import NoBandError
 from incentives.evaluate.trace import describe
 from incentives.evaluate.wage import check_wages
+from incentives.gcpause import collection_paused
 from incentives.money import evaluation_context, format_decimal, minor_unit, quantize
 from incentives.periods import Period, PeriodKind, PeriodScheme
 from incentives.results.models import (
@@ -132,9 +133,10 @@ def evaluate(
         UsageError: for periods before the plan starts, or an opening state
             that does not lead into ``periods``.
     """
-    data = dataset.validate(requirements(plan)) if isinstance(dataset, Dataset) else dataset
-    with evaluation_context():
-        return _Run(plan, data, list(periods), opening).result()
+    with collection_paused():
+        data = dataset.validate(requirements(plan)) if isinstance(dataset, Dataset) else dataset
+        with evaluation_context():
+            return _Run(plan, data, list(periods), opening).result()
 
 
 class _Run:
