@@ -19,6 +19,7 @@ Contract: after these checks
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from incentives.ast import nodes as n
@@ -31,7 +32,13 @@ from incentives.diagnostics import Related
 from incentives.periods import PeriodKind
 from incentives.source import Span
 
-__all__ = ["attribution_base", "check_stateful", "check_versions", "is_stateful"]
+__all__ = [
+    "attribution_base",
+    "check_payee_when",
+    "check_stateful",
+    "check_versions",
+    "is_stateful",
+]
 
 _PAYEE = (Level.CONST, Level.PAYEE, Level.TEAM)
 _LINE = (Level.CONST, Level.LINE)
@@ -303,13 +310,6 @@ def _check_draw(ctx: CheckContext, decl: n.DrawDecl) -> None:
             hint="add `shortfall recovered` (carried and repaid from later earnings) or "
             "`shortfall forgiven`",
         )
-    for extra in whens[1:]:
-        ctx.error(
-            "E420",
-            "`when` is given twice",
-            extra.span,
-            hint="join the conditions with `and` into one `when`",
-        )
     for clause in amounts[:1]:
         t, _ = infer(ctx, clause.amount)
         require(ctx, clause.amount, levels=_PAYEE, where="as a draw amount")
@@ -338,9 +338,23 @@ def _check_draw(ctx: CheckContext, decl: n.DrawDecl) -> None:
                     shortfall.limit.span,
                     hint=f"write an amount in {ctx.currency}, like `1,000 {ctx.currency}`",
                 )
+    check_payee_when(ctx, whens, _PAYEE)
+
+
+def check_payee_when(
+    ctx: CheckContext, whens: Sequence[n.WhenClause], levels: tuple[Level, ...]
+) -> None:
+    """A declaration's `when`: at most once (E420), a yes/no known per payee (E204, E105)."""
+    for extra in whens[1:]:
+        ctx.error(
+            "E420",
+            "`when` is given twice",
+            extra.span,
+            hint="join the conditions with `and` into one `when`",
+        )
     for when in whens[:1]:
         t, _ = infer(ctx, when.condition)
-        require(ctx, when.condition, levels=_PAYEE, where="in `when`, which decides per payee")
+        require(ctx, when.condition, levels=levels, where="in `when`, which decides per payee")
         if t != BOOL and not t.is_error:
             ctx.error(
                 "E204",

@@ -15,7 +15,8 @@ from __future__ import annotations
 from incentives.ast import nodes as n
 from incentives.check.context import CheckContext, Level
 from incentives.check.expressions import infer, require
-from incentives.check.types import BOOL, condition_hint, money
+from incentives.check.stateful import check_payee_when
+from incentives.check.types import money
 
 __all__ = ["check_wage_floors"]
 
@@ -49,13 +50,6 @@ def _check(ctx: CheckContext, decl: n.WageFloorDecl) -> None:
             hint="add `shortfall topped up` (paid as a line of the statement) or "
             "`shortfall flagged` (reported, not paid)",
         )
-    for extra in whens[1:]:
-        ctx.error(
-            "E420",
-            "`when` is given twice",
-            extra.span,
-            hint="join the conditions with `and` into one `when`",
-        )
     for clause in rates[:1]:
         t, _ = infer(ctx, clause.rate)
         require(ctx, clause.rate, levels=_PAYEE, where="as an hourly rate")
@@ -75,13 +69,4 @@ def _check(ctx: CheckContext, decl: n.WageFloorDecl) -> None:
                 clause.hours.span,
                 hint="declare them as a metric: `metrics  hours_worked: decimal`",
             )
-    for when in whens[:1]:
-        t, _ = infer(ctx, when.condition)
-        require(ctx, when.condition, levels=_PAYEE, where="in `when`, which decides per payee")
-        if t != BOOL and not t.is_error:
-            ctx.error(
-                "E204",
-                f"`when` needs a yes/no condition, not {t.phrase}",
-                when.condition.span,
-                hint=condition_hint(t),
-            )
+    check_payee_when(ctx, whens, _PAYEE)

@@ -12,7 +12,10 @@ terminal or hash seed:
 * :mod:`~incentives.report.manifest`: the run manifest with every hash
 * :mod:`~incentives.report.files`: atomic writing of output files
 * :mod:`~incentives.report.bundle`: audit bundles, written and replayed
-* :mod:`~incentives.report.html`: HTML statements (Jinja2 templates)
+* :mod:`~incentives.report.html`: HTML statements (Jinja2 templates, loaded
+  by :mod:`~incentives.report.templating`)
+* :mod:`~incentives.report.standing` and :mod:`~incentives.report.standing_html`:
+  where the team stands mid-period (``incentives report``)
 * :mod:`~incentives.report.schema`: the JSON Schema of run results
 * :mod:`~incentives.report.diff`: two plans' pay compared per component
 * :mod:`~incentives.report.curve` and :mod:`~incentives.report.plot`: pay curves

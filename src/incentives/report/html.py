@@ -36,15 +36,13 @@ the same input renders the same bytes (UTF-8, ``\\n`` line ends, final newline).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import jinja2
-
 from incentives.report._text import visible
 from incentives.report.explain import show_value
+from incentives.report.templating import html_environment
 from incentives.results import RunResult, Statement, TraceNode
 
 __all__ = ["render_statement_html"]
@@ -110,19 +108,6 @@ class _Value:
     step: _Step
 
 
-@functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("incentives.report", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
-
-
 def render_statement_html(result: RunResult, statement: Statement) -> str:
     """The HTML page of one statement of ``result`` (see the module docstring)."""
     dumped = statement.model_dump(mode="json")
@@ -161,7 +146,7 @@ def render_statement_html(result: RunResult, statement: Statement) -> str:
         "balances": _balances(dumped),
         "wage_checks": _wage_checks(dumped),
     }
-    return _environment().get_template(_TEMPLATE).render(context)
+    return html_environment().get_template(_TEMPLATE).render(context)
 
 
 def _balances(dumped: Mapping[str, Any]) -> list[_Balance]:

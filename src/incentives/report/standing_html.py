@@ -26,20 +26,19 @@ the same bytes (UTF-8, ``\\n`` line ends, final newline).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-import jinja2
 from markupsafe import Markup, escape
 
 from incentives.evaluate.as_of import round_fraction
 from incentives.money import format_decimal
 from incentives.report._text import visible
 from incentives.report.explain import show_value
+from incentives.report.templating import html_environment
 from incentives.results.standing import StandingReport
 
 __all__ = ["render_standing_html"]
@@ -49,19 +48,6 @@ _CENT = Decimal("0.01")
 
 #: Bar colours by distribution bucket, low to high.
 _COLOURS = ("#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#1e8449")
-
-
-@functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("incentives.report", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
 
 
 def render_standing_html(report: StandingReport) -> str:
@@ -84,7 +70,7 @@ def render_standing_html(report: StandingReport) -> str:
         "distribution_chart": _distribution_chart(data["distribution"]),
         "payout_chart": _payout_chart(data["payees"]),
     }
-    return _environment().get_template(_TEMPLATE).render(context)
+    return html_environment().get_template(_TEMPLATE).render(context)
 
 
 def _texts(value: Any) -> Any:
