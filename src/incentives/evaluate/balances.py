@@ -35,7 +35,7 @@ sum of its lines. Balances before and after are listed on the statement.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -45,13 +45,12 @@ from incentives.check.types import Type, money, show
 from incentives.compile import ir
 from incentives.data import LedgerLine, Payee
 from incentives.evaluate.attribution import line_earnings
-from incentives.evaluate.closures import compile_expr
 from incentives.evaluate.crediting import Credit
 from incentives.evaluate.measures import MeasureValue
-from incentives.evaluate.statement import PayeeEnv, guard, plan_text
+from incentives.evaluate.statement import CompiledPlan, PayeeEnv
 from incentives.evaluate.trace import span_text
 from incentives.money import format_decimal, quantize
-from incentives.periods import Period, PeriodScheme, calendar_period
+from incentives.periods import Period, calendar_period
 from incentives.results.models import Balance, Statement, StatementLine, TraceNode
 from incentives.results.state import CapState, HeldItem, LineEarning, PayeeState, TrueUpState
 
@@ -91,7 +90,7 @@ class Carry:
 class SettleInput:
     """What settling one payee's period needs besides the state."""
 
-    plan: ir.Plan
+    compiled: CompiledPlan
     statement: Statement
     env: PayeeEnv
     measures: dict[str, MeasureValue]
@@ -100,8 +99,6 @@ class SettleInput:
     #: Refund lines credited to the payee in the period, by clawback name.
     refunds: Mapping[str, Sequence[Credit]]
     ledger: Mapping[str, LedgerLine]
-    #: The pay periods ``n`` after a period (for ``hold back … for n periods``).
-    scheme: PeriodScheme
     #: How far back a clawback can reach, in days (to forget old earnings).
     longest_window: int
 
@@ -115,29 +112,20 @@ def settle(inp: SettleInput, carry: Carry) -> Statement:
 class _Settlement:
     def __init__(self, inp: SettleInput, carry: Carry) -> None:
         self.inp = inp
-        self.plan = inp.plan
+        self.plan = inp.compiled.plan
         self.carry = carry
         self.lines = list(inp.statement.lines)
         self.balances: list[Balance] = []
         self.unit_currency = inp.statement.currency
-        self.closures: dict[int, Callable[..., object]] = {}
 
     # ------------------------------------------------------------ helpers
-    def _eval(self, expr: ir.Expr) -> object:
-        """An expression's value for the payee and period (a ComputeProblem if it has none)."""
-        key = id(expr)
-        if key not in self.closures:
-            self.closures[key] = compile_expr(expr)
-        closure = self.closures[key]
-        return guard(plan_text(self.plan, expr.span), expr.span, lambda: closure(self.inp.env))
-
     def value(self, expr: ir.Expr) -> Decimal:
-        value = self._eval(expr)
+        value = self.inp.compiled.value(expr, self.inp.env)
         assert isinstance(value, Decimal)
         return value
 
     def truthy(self, expr: ir.Expr) -> bool:
-        return bool(self._eval(expr))
+        return bool(self.inp.compiled.value(expr, self.inp.env))
 
     def round(self, amount: Decimal) -> Decimal:
         rounding = self.plan.rounding
@@ -371,7 +359,7 @@ class _Settlement:
                 assert hold.periods is not None
                 target = period
                 for _ in range(hold.periods):
-                    target = self.inp.scheme.following(target)
+                    target = self.plan.scheme.following(target)
                 release_period = target.label
             items = [
                 HeldItem(

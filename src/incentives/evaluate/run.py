@@ -278,7 +278,7 @@ class _Run:
                         continue
                 if plan.wage_floors:
                     try:
-                        statement = check_wages(plan, statement, state.env)
+                        statement = check_wages(state.compiled, statement, state.env)
                     except ComputeProblem as problem:
                         self.problems.append(
                             problem.to_diagnostic(state.env.payee.id, period.label)
@@ -377,7 +377,7 @@ class _Run:
         try:
             return settle(
                 SettleInput(
-                    plan=self.plan,
+                    compiled=state.compiled,
                     statement=statement,
                     env=state.env,
                     measures=state.measures,
@@ -385,7 +385,6 @@ class _Run:
                     payee=payee,
                     refunds=mine,
                     ledger=self.ledger,
-                    scheme=self.plan.scheme,
                     longest_window=window,
                 ),
                 carry,

@@ -74,6 +74,11 @@ class CompiledPlan:
             found = self.closures[key] = compile_expr(expr)
         return found
 
+    def value(self, expr: ir.Expr, env: PayeeEnv) -> Value:
+        """``expr`` for the env's payee and period; a ComputeProblem if it has none."""
+        closure = self.closure(expr)
+        return guard(plan_text(self.plan, expr.span), expr.span, lambda: closure(env))
+
 
 class PayeeEnv:
     """Reads a payee's values for one period."""

@@ -24,8 +24,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from incentives.compile import ir
-from incentives.evaluate.closures import compile_expr
-from incentives.evaluate.statement import PayeeEnv, guard, plan_text
+from incentives.evaluate.statement import CompiledPlan, PayeeEnv, plan_text
 from incentives.evaluate.trace import describe, span_text
 from incentives.money import format_decimal, quantize, to_grid
 from incentives.results.models import Statement, StatementLine, TraceNode, WageCheck
@@ -33,8 +32,9 @@ from incentives.results.models import Statement, StatementLine, TraceNode, WageC
 __all__ = ["check_wages"]
 
 
-def check_wages(plan: ir.Plan, statement: Statement, env: PayeeEnv) -> Statement:
+def check_wages(compiled: CompiledPlan, statement: Statement, env: PayeeEnv) -> Statement:
     """The statement with the plan's wage floors applied (see the module docstring)."""
+    plan = compiled.plan
     if not plan.wage_floors:
         return statement
     lines = list(statement.lines)
@@ -42,10 +42,10 @@ def check_wages(plan: ir.Plan, statement: Statement, env: PayeeEnv) -> Statement
     paid = statement.total
     for floor in plan.wage_floors:
         env.start()
-        if floor.when is not None and not _evaluate(plan, env, floor.when):
+        if floor.when is not None and not compiled.value(floor.when, env):
             continue
-        rate = _decimal(plan, env, floor.rate)
-        hours = _decimal(plan, env, floor.hours)
+        rate, hours = compiled.value(floor.rate, env), compiled.value(floor.hours, env)
+        assert isinstance(rate, Decimal) and isinstance(hours, Decimal)
         inputs = list(env.inputs)
         minimum = rate * hours
         before = paid
@@ -147,14 +147,3 @@ def _top_up(
         currency=currency,
         trace=trace,
     )
-
-
-def _evaluate(plan: ir.Plan, env: PayeeEnv, expr: ir.Expr) -> object:
-    closure = compile_expr(expr)
-    return guard(plan_text(plan, expr.span), expr.span, lambda: closure(env))
-
-
-def _decimal(plan: ir.Plan, env: PayeeEnv, expr: ir.Expr) -> Decimal:
-    value = _evaluate(plan, env, expr)
-    assert isinstance(value, Decimal)
-    return value

@@ -35,7 +35,14 @@ from incentives.report._text import visible, wrap_words
 from incentives.results import Statement, StatementLine, TraceNode, WageCheck
 from incentives.results.models import Balance
 
-__all__ = ["TreeNode", "explain_tree", "render_explain", "render_tree", "show_value"]
+__all__ = [
+    "WAGE_OUTCOMES",
+    "TreeNode",
+    "explain_tree",
+    "render_explain",
+    "render_tree",
+    "show_value",
+]
 
 #: Units shown by their value alone.
 _PLAIN_UNITS = frozenset({"decimal", "count", "date", "bool"})
@@ -104,10 +111,10 @@ def _balance(s: Statement, b: Balance) -> TreeNode:
     return TreeNode(text, (b.detail,) if b.detail else ())
 
 
-#: Each outcome of a minimum wage check, in words.
-_OUTCOMES = {
+#: Each outcome of a minimum wage check, in words (also on the HTML statement).
+WAGE_OUTCOMES = {
     "met": "met",
-    "topped_up": "topped up by the line of the same name",
+    "topped_up": "topped up by the statement line of the same name",
     "below_minimum": "BELOW THE MINIMUM: flagged by the plan, not paid",
 }
 
@@ -121,7 +128,7 @@ def _wage_check(w: WageCheck) -> TreeNode:
         f"shortfall: {format_decimal(w.shortfall)}{money}",
         f"at {w.at}",
     )
-    return TreeNode(f"{w.name}: {_OUTCOMES[w.outcome]}", notes)
+    return TreeNode(f"{w.name}: {WAGE_OUTCOMES[w.outcome]}", notes)
 
 
 class _LineTree:

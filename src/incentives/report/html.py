@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from incentives.report._text import visible
-from incentives.report.explain import show_value
+from incentives.report.explain import WAGE_OUTCOMES, show_value
 from incentives.report.templating import html_environment
 from incentives.results import RunResult, Statement, TraceNode
 
@@ -167,14 +167,6 @@ def _balances(dumped: Mapping[str, Any]) -> list[_Balance]:
     ]
 
 
-#: Each outcome of a minimum wage check, in words.
-OUTCOME_WORDS = {
-    "met": "met",
-    "topped_up": "topped up by a line of this statement",
-    "below_minimum": "BELOW THE MINIMUM: flagged, not paid",
-}
-
-
 def _wage_checks(dumped: Mapping[str, Any]) -> list[dict[str, str]]:
     found = dumped.get("wage_checks")
     if not isinstance(found, list):
@@ -183,7 +175,7 @@ def _wage_checks(dumped: Mapping[str, Any]) -> list[dict[str, str]]:
     for item in found:
         if isinstance(item, dict):
             check = {key: visible(str(value)) for key, value in item.items()}
-            check["words"] = OUTCOME_WORDS.get(str(item.get("outcome")), check.get("outcome", ""))
+            check["words"] = WAGE_OUTCOMES.get(str(item.get("outcome")), check.get("outcome", ""))
             checks.append(check)
     return checks
 

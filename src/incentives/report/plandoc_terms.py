@@ -34,9 +34,6 @@ TERM_TITLES: dict[TermKey, str] = {
     "dispute_contact": "Questions and disputes",
 }
 
-_HORIZON = {"month": "month", "quarter": "quarter", "year": "year", "week": "week"}
-
-
 @dataclass(frozen=True)
 class Term:
     """A structured clause of the plan."""
@@ -64,7 +61,7 @@ def carry_bullets(plan: ir.Plan, c: ir.Component) -> tuple[Words, ...]:
     """What carries from one period to the next for one component."""
     bullets: list[Words] = []
     if c.true_up is not None:
-        horizon = _HORIZON.get(c.true_up.value, c.true_up.value)
+        horizon = c.true_up.value
         bullets.append(
             text(
                 f"Trued up over the {horizon}: each pay period pays what the {horizon} has "
@@ -73,7 +70,7 @@ def carry_bullets(plan: ir.Plan, c: ir.Component) -> tuple[Words, ...]:
         )
     cap = c.horizon_cap
     if cap is not None:
-        horizon = _HORIZON.get(cap.horizon.value, cap.horizon.value)
+        horizon = cap.horizon.value
         after = (
             "carried over and paid in later periods as the cap leaves room"
             if cap.carry
