@@ -1,9 +1,13 @@
-"""Stage 4 of the pipeline: IR × dataset × periods → statements.
+"""The evaluator: IR × dataset × periods → statements.
 
 ``evaluate(plan, dataset, periods)`` returns a :class:`incentives.results.RunResult`.
-Stage 1 (``measures.py``) filters and aggregates ledger lines; stage 2
-(``statement.py``) computes each payee's values and components in exact
-decimals in the engine's own context; ``run.py`` ties them together.
+Crediting (``crediting.py``) decides whose lines count; stage 1
+(``measures.py``) filters and aggregates ledger lines; stage 2
+(``statement.py``, with ``components.py``, ``payee_env.py`` and
+``problems.py``) computes each payee's values and components in exact
+decimals in the engine's own context; stage 3 (``teams.py``) reads other
+payees' values; stage 4 (``balances.py``) carries state across periods, and
+``wage.py`` checks a minimum wage last; ``run.py`` ties them together.
 """
 
 from incentives.evaluate.run import evaluate, requirements

@@ -47,7 +47,7 @@ from incentives.data import LedgerLine, Payee
 from incentives.evaluate.attribution import line_earnings
 from incentives.evaluate.crediting import Credit
 from incentives.evaluate.measures import MeasureValue
-from incentives.evaluate.statement import CompiledPlan, PayeeEnv
+from incentives.evaluate.payee_env import CompiledPlan, PayeeEnv
 from incentives.evaluate.trace import span_text
 from incentives.money import format_decimal, quantize
 from incentives.periods import Period, calendar_period

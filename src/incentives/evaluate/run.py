@@ -34,7 +34,9 @@ from incentives.evaluate.balances import Carry, SettleInput, settle
 from incentives.evaluate.closures import compile_expr
 from incentives.evaluate.crediting import Credit, credit_lines, fx_rate
 from incentives.evaluate.measures import LineEnv, PayeeLines, compile_measures, compute_measures
-from incentives.evaluate.statement import CompiledPlan, ComputeProblem, PayeeEnv, PayeeRun
+from incentives.evaluate.payee_env import CompiledPlan, PayeeEnv
+from incentives.evaluate.problems import ComputeProblem
+from incentives.evaluate.statement import PayeeRun
 from incentives.evaluate.teams import Hierarchy, TeamView, team_lines
 from incentives.evaluate.tiers import NoBandError
 from incentives.evaluate.trace import describe

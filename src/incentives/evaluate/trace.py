@@ -13,13 +13,14 @@ from datetime import date
 from decimal import Decimal
 
 from incentives.check.types import Type, show
+from incentives.compile import ir
 from incentives.evaluate.tiers import TierResult
 from incentives.money import format_decimal
 from incentives.results.models import TraceNode
 from incentives.source import Span
 from incentives.values import Value
 
-__all__ = ["band_parts", "describe", "show_rate", "span_text", "unit_of"]
+__all__ = ["band_parts", "describe", "plan_text", "show_rate", "span_text", "unit_of"]
 
 
 def describe(value: Value) -> str:
@@ -38,6 +39,11 @@ def unit_of(t: Type) -> str:
 
 def span_text(span: Span) -> str:
     return f"{span.file}:{span.line}:{span.column}"
+
+
+def plan_text(plan: ir.Plan, span: Span) -> str:
+    """The plan's own words at ``span``, on one line."""
+    return " ".join(plan.source.text[span.start : span.end].split())
 
 
 def show_rate(value: Decimal, t: Type) -> str:

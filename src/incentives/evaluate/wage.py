@@ -16,7 +16,7 @@ and, if that rounding would leave pay below the minimum, to the next unit up,
 so the statement never pays less than the minimum. A floor whose shortfall
 is ``flagged`` adds no line; its check records ``below_minimum``. Nothing is
 carried to later periods. A value that cannot be computed (a missing
-``hours`` metric) raises :class:`~incentives.evaluate.statement.ComputeProblem`.
+``hours`` metric) raises :class:`~incentives.evaluate.problems.ComputeProblem`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from incentives.compile import ir
-from incentives.evaluate.statement import CompiledPlan, PayeeEnv, plan_text
-from incentives.evaluate.trace import describe, span_text
+from incentives.evaluate.payee_env import CompiledPlan, PayeeEnv
+from incentives.evaluate.trace import describe, plan_text, span_text
 from incentives.money import format_decimal, quantize, to_grid
 from incentives.results.models import Statement, StatementLine, TraceNode, WageCheck
 
