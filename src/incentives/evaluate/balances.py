@@ -45,7 +45,7 @@ from incentives.check.types import Type, money, show
 from incentives.compile import ir
 from incentives.data import LedgerLine, Payee
 from incentives.evaluate.attribution import line_earnings
-from incentives.evaluate.crediting import Credit
+from incentives.evaluate.crediting import Credit, allocate
 from incentives.evaluate.measures import MeasureValue
 from incentives.evaluate.payee_env import CompiledPlan, PayeeEnv
 from incentives.evaluate.trace import span_text
@@ -390,13 +390,17 @@ class _Settlement:
     def _held_by_line(
         self, c: ir.Component, hold: ir.Hold, held: Decimal, earnings: list[tuple[str, Decimal]]
     ) -> list[HeldItem]:
-        positive = [(txn, e) for txn, e in earnings if e > 0]
-        weight = sum((e for _, e in positive), Decimal(0))
-        if not positive or weight <= 0:
+        weights: dict[str, Decimal] = {}
+        for txn, earned in earnings:
+            if earned > 0:
+                weights[txn] = weights.get(txn, Decimal(0)) + earned
+        if not weights:
             return [HeldItem(component=c.name, amount=held, held_in=self.inp.period.label)]
-        parts = _distribute(held, [e for _, e in positive], _unit(self.plan, held))
+        parts = allocate(
+            held, list(weights.items()), _unit(self.plan, held), "largest_remainder", ""
+        )
         items = []
-        for (txn, _), amount in zip(positive, parts, strict=True):
+        for txn, amount in parts.items():
             if amount == 0:
                 continue
             assert hold.column is not None
@@ -658,15 +662,3 @@ def _unit(plan: ir.Plan, amount: Decimal) -> Decimal:
     exponent = amount.as_tuple().exponent
     assert isinstance(exponent, int)
     return Decimal(1).scaleb(min(exponent, 0))
-
-
-def _distribute(total: Decimal, weights: list[Decimal], unit: Decimal) -> list[Decimal]:
-    """Share ``total`` by positive ``weights`` in whole units; the parts add up to it."""
-    weight = sum(weights, Decimal(0))
-    exact = [total * w / weight for w in weights]
-    parts = [(x / unit).to_integral_value(rounding="ROUND_FLOOR") * unit for x in exact]
-    left = int(((total - sum(parts, Decimal(0))) / unit).to_integral_value())
-    order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - parts[i]), i))
-    for i in order[:left]:
-        parts[i] += unit
-    return parts

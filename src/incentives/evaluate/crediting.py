@@ -73,7 +73,13 @@ def allocate(
     rule: str,
     seller: str,
 ) -> dict[str, Decimal]:
-    """Share ``total`` by ``shares`` (which add up to 1) in whole ``unit``s.
+    r"""Share ``total`` in whole ``unit``\ s in proportion to positive ``shares``.
+
+    The shares need not add up to 1 (a holdback is shared by what each line
+    earned); the parts always add up to ``total`` exactly. Each part is its
+    exact share rounded down to the unit, and the units left over go one each
+    to the largest fractional remainders (ties to the smaller key), or all to
+    ``seller`` under the ``seller`` rule.
 
     >>> allocate(Decimal("100.00"), [("a", Decimal("0.5")), ("b", Decimal("0.5"))],
     ...          Decimal("0.01"), "largest_remainder", "a")
@@ -84,7 +90,8 @@ def allocate(
     """
     sign = -1 if total < 0 else 1
     magnitude = abs(total)
-    exact = {payee: magnitude * share for payee, share in shares}
+    weight = sum((share for _, share in shares), Decimal(0))
+    exact = {payee: magnitude * share / weight for payee, share in shares}
     parts = {payee: value.quantize(unit, rounding=ROUND_DOWN) for payee, value in exact.items()}
     left = magnitude - sum(parts.values(), Decimal(0))
     steps = int((left / unit).to_integral_value())
