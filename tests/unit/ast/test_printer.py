@@ -8,6 +8,8 @@ rewrites them). Every expected text is itself formatted and means the same.
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -83,11 +85,20 @@ def test_every_node_class_has_a_printer() -> None:
 
 
 def test_the_node_list_is_what_nodes_defines() -> None:
-    # A dataclass defined in nodes.py but left out of __all__ would escape the test above.
+    # A dataclass defined in a module of the nodes package but left out of its
+    # __all__ would escape the test above.
+    modules = [
+        importlib.import_module(f"{nodes.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(nodes.__path__)
+    ]
+    assert modules
     defined = {
         c
-        for c in vars(nodes).values()
-        if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == nodes.__name__
+        for module in [nodes, *modules]
+        for c in vars(module).values()
+        if isinstance(c, type)
+        and dataclasses.is_dataclass(c)
+        and c.__module__ in (nodes.__name__, *(m.__name__ for m in modules))
     }
     assert defined == _node_classes()
 
