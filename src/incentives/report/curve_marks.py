@@ -24,8 +24,6 @@ from the values the statement at 100 % traced; one that reads anything else
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -133,14 +131,6 @@ def _show(value: Decimal, t: Type) -> str:
     return show(tidy, t)
 
 
-def _children(node: object) -> Iterator[object]:
-    for f in dataclasses.fields(node):  # type: ignore[arg-type]
-        value = getattr(node, f.name)
-        for item in value if isinstance(value, tuple) else (value,):
-            if dataclasses.is_dataclass(item) and type(item).__module__ == ir.__name__:
-                yield item
-
-
 def collect_marks(
     plan: ir.Plan,
     statement: Statement,
@@ -237,7 +227,7 @@ class _Marks:
                     self.gate(c.name, node.start, "excess only")
             elif isinstance(node, ir.Excess):
                 self.gate(c.name, node.threshold, "excess only")
-            todo.extend(_children(node))  # type: ignore[arg-type]
+            todo.extend(ir.children(node))  # type: ignore[arg-type]
         for kind, limit in (("cap", c.cap), ("floor", c.floor)):
             if limit is not None:
                 value = self.evaluate(limit)

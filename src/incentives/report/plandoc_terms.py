@@ -34,6 +34,7 @@ TERM_TITLES: dict[TermKey, str] = {
     "dispute_contact": "Questions and disputes",
 }
 
+
 @dataclass(frozen=True)
 class Term:
     """A structured clause of the plan."""

@@ -11,7 +11,6 @@ is split). Nothing here computes pay.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -223,14 +222,6 @@ def quota_words(plan: ir.Plan, q: ir.Quota) -> Words:
 # --------------------------------------------------------------- components
 
 
-def _children(node: object) -> Iterator[object]:
-    for f in dataclasses.fields(node):  # type: ignore[arg-type]
-        value = getattr(node, f.name)
-        for item in value if isinstance(value, tuple) else (value,):
-            if dataclasses.is_dataclass(item) and type(item).__module__ == ir.__name__:
-                yield item
-
-
 def _nodes(plan: ir.Plan, c: ir.Component) -> Iterator[object]:
     """Every IR node a component's expressions reach, through the lets they use."""
     roots: list[object] = [c.amount, c.when, c.factor, c.cap, c.floor, c.gate]
@@ -242,7 +233,7 @@ def _nodes(plan: ir.Plan, c: ir.Component) -> Iterator[object]:
         if isinstance(node, ir.Ref) and node.name in plan.lets and node.name not in seen:
             seen.add(node.name)
             todo.append(plan.lets[node.name].value)
-        todo.extend(reversed(list(_children(node))))
+        todo.extend(reversed(list(ir.children(node))))
 
 
 @dataclass(frozen=True)
