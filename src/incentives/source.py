@@ -7,8 +7,9 @@ place (``parse/to_ast.py``); everything after parsing only carries them.
 
 **Lines.** A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (a file saved
 on Windows or on an old Mac numbers its lines as an editor shows them), and
-nowhere else: a form feed, ``U+0085`` or ``U+2028`` inside a comment does not
-start a new line, as no editor shows one there. :data:`LINE_BREAK` is that
+nowhere else: a form feed inside a comment does not start a new line (the
+parser refuses every other separator, such as ``U+2028``, even in a
+comment, because some editors do show one there). :data:`LINE_BREAK` is that
 rule; the lexer, :class:`SourceFile` and every reported ``line:column`` follow
 it.
 

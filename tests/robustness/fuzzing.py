@@ -526,7 +526,8 @@ def check_diagnostic_text(diagnostic: Diagnostic, context: str) -> None:
 def _lines(text: str) -> list[str]:
     # A plan's lines end at LF, CRLF or a lone CR, as an editor counts them
     # (docs/robustness.md). Not str.splitlines(): it also breaks at form
-    # feeds, U+0085 and U+2028, which a comment may hold.
+    # feeds, which a comment may hold, and at U+0085 and U+2028, which the
+    # parser refuses with a located E003.
     lines = re.split(r"\r\n|\r|\n", text)
     if len(lines) > 1 and lines[-1] == "":
         lines.pop()

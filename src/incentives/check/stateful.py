@@ -13,7 +13,8 @@ Contract: after these checks
   components whose pay can be traced to ledger lines, over lines it selects
   by a line condition and matches to the original by a text column within a
   window of days (E452, E453, E454); a holdback keeps back a share between 0
-  and 100% (E450); horizons are longer than the pay period (E451);
+  and 100% for 1 to 1,000 periods (E450); horizons are longer than the pay
+  period (E451);
 * ``dated by``, ``earn on`` and ``hold back … until`` name date columns.
 """
 
@@ -42,6 +43,8 @@ __all__ = [
 
 _PAYEE = (Level.CONST, Level.PAYEE, Level.TEAM)
 _LINE = (Level.CONST, Level.LINE)
+#: Longest `hold back … for N periods` (about nineteen years of weekly pay).
+MAX_HOLD_PERIODS = 1000
 
 
 def check_versions(ctx: CheckContext) -> None:
@@ -221,7 +224,7 @@ def _longer(ctx: CheckContext, horizon: str, span: Span, what: str) -> None:
 
 def _check_clause(ctx: CheckContext, decl: n.ComponentDecl | n.TotalDecl, clause: object) -> None:
     match clause:
-        case n.HoldClause(share=share, release=release, column=column):
+        case n.HoldClause(share=share, release=release, periods=periods, column=column):
             t, _ = infer(ctx, share)
             value = const_value(ctx, share)
             if not t.is_number or not isinstance(value, Decimal) or not (0 < value <= 1):
@@ -232,6 +235,19 @@ def _check_clause(ctx: CheckContext, decl: n.ComponentDecl | n.TotalDecl, clause
                         share.span,
                         hint="write a constant percent between 0% and 100%, like 20%",
                     )
+            if (
+                release == "periods"
+                and periods is not None
+                and not (1 <= periods <= MAX_HOLD_PERIODS)
+            ):
+                ctx.error(
+                    "E450",
+                    f"a holdback is released after 1 to {MAX_HOLD_PERIODS:,} periods, "
+                    f"not {periods:,}",
+                    clause.span,
+                    hint=f"write a number of pay periods from 1 to {MAX_HOLD_PERIODS:,}, "
+                    "like `for 3 periods`",
+                )
             if release == "column" and column is not None:
                 _date_column(ctx, column, "`hold back … until`")
                 if isinstance(decl, n.ComponentDecl) and attribution_base(ctx, decl) is None:

@@ -357,10 +357,7 @@ class _Settlement:
             release_period = None
             if hold.release == "periods":
                 assert hold.periods is not None
-                target = period
-                for _ in range(hold.periods):
-                    target = self.plan.scheme.following(target)
-                release_period = target.label
+                release_period = self._periods_later(hold.periods)
             items = [
                 HeldItem(
                     component=c.name,
@@ -372,8 +369,10 @@ class _Settlement:
             ]
         self.carry.held.extend(items)
         share = show(hold.share, _PERCENT)
+        beyond = hold.release == "periods" and items[0].release_period is None
         when = {
-            "periods": f"released after {hold.periods} period(s)",
+            "periods": f"released after {hold.periods} period(s)"
+            + (", which is past the calendar's end: held until termination" if beyond else ""),
             "date": f"released in the period of {hold.day.isoformat() if hold.day else ''}",
             "column": f"released line by line when `{hold.column}` is reached",
         }[hold.release]
@@ -386,6 +385,15 @@ class _Settlement:
             f"{share} of {self.show(amount)} held back, {when}",
             span_text(c.span),
         )
+
+    def _periods_later(self, count: int) -> str | None:
+        """The label of the period ``count`` periods after this one; None past 9999-12-31."""
+        target = self.inp.period
+        for _ in range(count):
+            if target.end == date.max:
+                return None
+            target = self.plan.scheme.following(target)
+        return target.label
 
     def _held_by_line(
         self, c: ir.Component, hold: ir.Hold, held: Decimal, earnings: list[tuple[str, Decimal]]

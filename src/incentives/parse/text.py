@@ -19,11 +19,14 @@ Contract:
   character by itself): ``E003``. This is the Trojan Source defence: a
   right-to-left override or a zero-width space makes a line display
   differently from what runs, or makes ``"east\\u200b"`` silently never
-  match ``east`` in the data. Two exceptions: a line separator or form feed
-  inside a comment (it ends no line, see :mod:`incentives.source`, and the
-  excerpt shows it as an escape), and a zero-width (non-)joiner between two
-  non-ASCII characters of a text or comment, which some scripts and emoji
-  need.
+  match ``east`` in the data. A line or paragraph separator (U+2028,
+  U+2029, U+0085, a vertical tab) inside a comment is refused too: some
+  editors and web pages show it as a new line, so what follows would look
+  like plan text while it is part of the comment. Two exceptions: a form
+  feed inside a comment (a page break; it ends no line, see
+  :mod:`incentives.source`, and the excerpt shows it as an escape), and a
+  zero-width (non-)joiner between two non-ASCII characters of a text or
+  comment, which some scripts and emoji need.
 """
 
 from __future__ import annotations
@@ -39,9 +42,11 @@ __all__ = ["comment_spans", "decode_source", "hidden_problem", "lexable", "surro
 
 _LONE_CR = re.compile(r"\r(?!\n)")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-#: Hidden characters allowed inside a comment: they separate pages or lines
-#: for some tools, and the excerpt shows them as escapes.
-_COMMENT_SEPARATORS = frozenset("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+#: Characters some tool reads as the end of a line or a page.
+_BREAKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+#: The one hidden character allowed inside a comment: a page break, which no
+#: editor shows as a new line of plan text (the excerpt shows it as ``\x0c``).
+_PAGE_BREAK = "\x0c"
 _JOINERS = frozenset("\u200c\u200d")
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: Names of the control characters (``unicodedata.name`` has none for them).
@@ -139,7 +144,7 @@ def hidden_problem(source: SourceFile, before: int | None = None) -> Diagnostic 
         where = _context(line_text, column - 1)
         if where is None:  # pragma: no cover - outside a token the lexer refuses it first
             continue
-        if where == "a comment" and char in _COMMENT_SEPARATORS:
+        if where == "a comment" and char == _PAGE_BREAK:
             pos = offset - (column - 1) + len(line_text)  # the comment runs to the line's end
             continue
         return Diagnostic(
@@ -237,9 +242,14 @@ def _hint(char: str, where: str) -> str:
             "delete it: it reorders how the line is displayed, so the plan "
             "would read differently from what runs"
         )
+    if where == "a comment" and char in _BREAKS:
+        return (
+            "delete it or end the comment with a real line end: some editors show it "
+            "as a new line, so the comment's rest would look like plan text that runs"
+        )
     if where == "a comment":
         return "delete it: in a comment it can hide or disguise what the plan says"
-    if char in _COMMENT_SEPARATORS:
+    if char in _BREAKS:
         return f"delete it: a line or page break has no place in {where}"
     if unicodedata.category(char) == "Cc":
         return f"delete it: a control character has no place in {where}"

@@ -179,6 +179,39 @@ def test_holdback_released_after_two_periods() -> None:
     assert months["2026-03"].amount("c_released") == D("200.00")
 
 
+def test_a_release_past_the_calendar_end_stays_held_until_termination() -> None:
+    plan = plan_of(
+        "measure sales = sum amount\n"
+        "commission c\n  pays 10% of sales\n  hold back 20% for 3 periods\n"
+        "upon termination holdbacks released\n"
+    )
+    data = ledger(
+        ("t1", "9999-10-10", "a", "10000"),
+        roster=[{"payee": "a", "end_date": "9999-11-30"}],
+    )
+    months = run(plan, data, "9999-10", "9999-11")
+    october = months["9999-10"]
+    assert october.amount("c_held") == D("-200.00")
+    held = next(line for line in october.lines if line.component == "c_held")
+    assert "past the calendar's end" in (held.trace.detail or "")
+    # the payee leaves in November: the termination rule releases what is held
+    assert months["9999-11"].amount("c_released") == D("200.00")
+
+
+@pytest.mark.parametrize("periods", [0, 1001])
+def test_a_holdback_is_released_after_1_to_1000_periods(periods: int) -> None:
+    source = incentives.SourceFile(
+        "p.plan",
+        HEADER
+        + "measure sales = sum amount\n"
+        + f"commission c\n  pays 10% of sales\n  hold back 20% for {periods} periods\n"
+        + "upon termination holdbacks released\n",
+    )
+    _, found = incentives.check_source(source)
+    assert [(d.code, d.span.line) for d in found] == [("E450", 6)]
+    assert f"not {periods:,}" in found[0].message
+
+
 def test_holdback_until_the_customer_pays_and_forfeited_on_refund() -> None:
     plan = plan_of(
         "ledger columns\n  kind: text\n  original: text\n  paid_on: date optional\n"

@@ -52,12 +52,20 @@ def test_a_lone_cr_in_a_text_ends_it() -> None:
     assert "not closed" in (found.hint or "")
 
 
-@pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\u2029"])
-def test_a_separator_inside_a_comment_is_part_of_it(separator: str) -> None:
-    text = HEADER + f"# page one{separator}page two\n" + BODY
+def test_a_page_break_inside_a_comment_is_part_of_it() -> None:
+    text = HEADER + "# page one\x0cpage two\n" + BODY
     plan = parse(text)
-    assert plan.comments[0].text == f"# page one{separator}page two"
+    assert plan.comments[0].text == "# page one\x0cpage two"
     assert plan.declarations[0].span.line == 8
+
+
+@pytest.mark.parametrize("separator", ["\x0b", "\x1c", "\x85", "\u2028", "\u2029"])
+def test_a_line_separator_inside_a_comment_is_refused(separator: str) -> None:
+    # Some editors show it as a new line: "# note" then what looks like a rule
+    # that runs, while the whole line is a comment.
+    found = refusal(HEADER + f"# note{separator}commission c pays 50% of sales\n" + BODY)
+    assert (found.code, found.span.line, found.span.column) == ("E003", 7, 7)
+    assert "new line" in (found.hint or "")
 
 
 @pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\u2028"])
