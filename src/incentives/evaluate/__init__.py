@@ -6,7 +6,9 @@ Crediting (``crediting.py``) decides whose lines count; stage 1
 (``statement.py``, with ``components.py``, ``payee_env.py`` and
 ``problems.py``) computes each payee's values and components in exact
 decimals in the engine's own context; stage 3 (``teams.py``) reads other
-payees' values; stage 4 (``balances.py``) carries state across periods, and
+payees' values; stage 4 (``balances.py``, in order over ``horizons.py``,
+``clawbacks.py``, ``holdbacks.py`` and ``draws.py``, on the statement held by
+``settlement.py``) carries state across periods, and
 ``wage.py`` checks a minimum wage last; ``run.py`` ties them together.
 """
 

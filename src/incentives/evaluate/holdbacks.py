@@ -1,0 +1,202 @@
+"""Stage 4 holdbacks: a share of a payment held back, then released or forfeited.
+
+Contract: :func:`hold_back` holds a share of a component's positive payment
+as a negative ``…_held`` line, due N periods later (never past the calendar's
+end), in the period of a date, or line by line in the period of each line's
+date column (divided in proportion to what each line earned, by the same
+largest-remainder allocation as split credit). :func:`release` pays what is
+due as a ``…_released`` line and, in a payee's last period, releases or
+forfeits the rest as the termination rule says. :func:`forfeit_held` drops
+the held share of a refunded line in proportion to the refund.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from incentives.check.types import PERCENT as _PERCENT
+from incentives.check.types import show
+from incentives.compile import ir
+from incentives.evaluate.crediting import allocate
+from incentives.evaluate.settlement import Settlement, line_unit
+from incentives.evaluate.trace import span_text
+from incentives.money import format_decimal
+from incentives.results.models import TraceNode
+from incentives.results.state import HeldItem
+
+__all__ = ["forfeit_held", "hold_back", "release"]
+
+
+def hold_back(s: Settlement, c: ir.Component, earnings: list[tuple[str, Decimal]]) -> None:
+    hold = c.hold
+    index = s.index(c.name)
+    assert hold is not None and index is not None
+    amount = s.lines[index].amount
+    if amount <= 0:
+        return
+    held = s.round(amount * hold.share)
+    if held == 0:
+        return
+    period = s.inp.period
+    items: list[HeldItem] = []
+    if hold.release == "column":
+        items = _held_by_line(s, c, hold, held, earnings)
+    else:
+        release_period = None
+        if hold.release == "periods":
+            assert hold.periods is not None
+            release_period = _periods_later(s, hold.periods)
+        items = [
+            HeldItem(
+                component=c.name,
+                amount=held,
+                held_in=period.label,
+                release_period=release_period,
+                release_date=hold.day,
+            )
+        ]
+    s.carry.held.extend(items)
+    share = show(hold.share, _PERCENT)
+    beyond = hold.release == "periods" and items[0].release_period is None
+    when = {
+        "periods": f"released after {hold.periods} period(s)"
+        + (", which is past the calendar's end: held until termination" if beyond else ""),
+        "date": f"released in the period of {hold.day.isoformat() if hold.day else ''}",
+        "column": f"released line by line when `{hold.column}` is reached",
+    }[hold.release]
+    s.add(
+        f"{c.name}_held",
+        f"{c.label} (held back)",
+        "holdback",
+        -held,
+        [],
+        f"{share} of {s.show(amount)} held back, {when}",
+        span_text(c.span),
+    )
+
+
+def release(s: Settlement) -> None:
+    period = s.inp.period
+    terminating = s.last_period and s.plan.termination.holdbacks is not None
+    released: dict[str, list[HeldItem]] = {}
+    forfeited: dict[str, list[HeldItem]] = {}
+    kept: list[HeldItem] = []
+    before: dict[str, Decimal] = {}
+    components = {c.name: c for c in s.plan.components}
+    for item in s.carry.held:
+        if item.waiting:
+            item = _date_now_known(s, item, components[item.component])
+        before[item.component] = before.get(item.component, Decimal(0)) + item.amount
+        due = (item.release_period is not None and item.release_period <= period.label) or (
+            item.release_date is not None and item.release_date <= period.end
+        )
+        if item.release_period is None and item.release_date is None and not item.waiting:
+            due = False
+        if not due and terminating:
+            target = released if s.plan.termination.holdbacks == "released" else forfeited
+            target.setdefault(item.component, []).append(item)
+        elif due:
+            released.setdefault(item.component, []).append(item)
+        else:
+            kept.append(item)
+    s.carry.held = kept
+    for name in sorted(set(before) | set(released)):
+        out = released.get(name, [])
+        amount = sum((i.amount for i in out), Decimal(0))
+        if amount:
+            parts = [
+                TraceNode(
+                    kind="release",
+                    label=f"held in {i.held_in}" + (f" for line {i.txn_id}" if i.txn_id else ""),
+                    value=format_decimal(i.amount),
+                    unit=s.plan.currency,
+                    lines=[i.txn_id] if i.txn_id else [],
+                )
+                for i in out
+            ]
+            component = components[name]
+            s.add(
+                f"{name}_released",
+                f"{component.label} (released)",
+                "release",
+                amount,
+                parts,
+                "held back earlier, released this period",
+                span_text(component.span),
+            )
+        lost = sum((i.amount for i in forfeited.get(name, [])), Decimal(0))
+        after = sum((i.amount for i in kept if i.component == name), Decimal(0))
+        detail = f"{s.show(lost)} forfeited on termination" if lost else ""
+        s.balance(name, "held", before.get(name, Decimal(0)), after, detail)
+
+
+def forfeit_held(s: Settlement, txn: str, ratio: Decimal) -> None:
+    kept = []
+    for item in s.carry.held:
+        if item.txn_id == txn:
+            remaining = s.round(item.amount * (1 - ratio))
+            if remaining:
+                kept.append(item.model_copy(update={"amount": remaining}))
+        else:
+            kept.append(item)
+    s.carry.held = kept
+
+
+def _periods_later(s: Settlement, count: int) -> str | None:
+    """The label of the period ``count`` periods after this one; None past 9999-12-31."""
+    target = s.inp.period
+    for _ in range(count):
+        if target.end == date.max:
+            return None
+        target = s.plan.scheme.following(target)
+    return target.label
+
+
+def _held_by_line(
+    s: Settlement,
+    c: ir.Component,
+    hold: ir.Hold,
+    held: Decimal,
+    earnings: list[tuple[str, Decimal]],
+) -> list[HeldItem]:
+    weights: dict[str, Decimal] = {}
+    for txn, earned in earnings:
+        if earned > 0:
+            weights[txn] = weights.get(txn, Decimal(0)) + earned
+    if not weights:
+        return [HeldItem(component=c.name, amount=held, held_in=s.inp.period.label)]
+    parts = allocate(held, list(weights.items()), line_unit(s.plan, held), "largest_remainder", "")
+    items = []
+    for txn, amount in parts.items():
+        if amount == 0:
+            continue
+        assert hold.column is not None
+        day = s.inp.ledger[txn].values.get(hold.column)
+        items.append(
+            HeldItem(
+                component=c.name,
+                amount=amount,
+                held_in=s.inp.period.label,
+                release_date=day if isinstance(day, date) else None,
+                txn_id=txn,
+                waiting=not isinstance(day, date),
+            )
+        )
+    return items
+
+
+def _date_now_known(s: Settlement, item: HeldItem, component: ir.Component) -> HeldItem:
+    """A held item waiting for its line's date, with the date if the ledger now has it.
+
+    An item held in an earlier run (read from an opening state) whose line
+    had no date then is released once a later ledger fills the date in.
+    """
+    hold = component.hold
+    line = s.inp.ledger.get(item.txn_id or "")
+    if hold is None or hold.column is None or line is None:
+        return item
+    day = line.values.get(hold.column)
+    if not isinstance(day, date):
+        return item
+    return item.model_copy(update={"release_date": day, "waiting": False})

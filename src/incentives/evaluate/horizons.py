@@ -1,0 +1,99 @@
+"""Stage 4 over a horizon longer than the pay period: true-ups and caps.
+
+Contract: :func:`true_up` makes a component pay what it earned to date in its
+horizon minus what it already paid in it; :func:`horizon_cap` and
+:func:`total_horizon_cap` pay at most what is left of a cap in the horizon,
+withholding the excess, which at the next horizon is forfeited or carried
+over to be paid as room allows. The state of each lives in the payee's
+:class:`~incentives.evaluate.settlement.Carry`; balances are listed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from incentives.compile import ir
+from incentives.evaluate.settlement import Settlement
+from incentives.evaluate.trace import span_text
+from incentives.periods import calendar_period
+from incentives.results.state import CapState, TrueUpState
+
+__all__ = ["horizon_cap", "total_horizon_cap", "true_up"]
+
+
+def true_up(s: Settlement, c: ir.Component) -> None:
+    index = s.index(c.name)
+    assert index is not None and c.true_up is not None
+    horizon = calendar_period(c.true_up, s.inp.period.end).label
+    state = s.carry.true_ups.get(c.name)
+    paid = state.paid if state is not None and state.horizon == horizon else Decimal(0)
+    earned = s.lines[index].amount
+    pay = earned - paid
+    s.adjust(
+        index,
+        pay,
+        "true_up",
+        f"{s.show(earned)} earned in {horizon} to date, less {s.show(paid)} paid earlier in it",
+        span_text(c.span),
+    )
+    s.carry.true_ups[c.name] = TrueUpState(horizon=horizon, paid=paid + pay)
+    s.balance(c.name, "true_up", paid, paid + pay, f"paid so far in {horizon}")
+
+
+def horizon_cap(s: Settlement, name: str, cap: ir.HorizonCap, component: str) -> None:
+    index = s.index(component)
+    assert index is not None
+    amount = s.lines[index].amount
+    pay, detail, before, after = _cap_room(s, name, cap, amount)
+    if pay != amount:
+        s.adjust(index, pay, "horizon_cap", detail, span_text(cap.span))
+    s.balance(name, "withheld", before, after, detail if after != before else "")
+
+
+def total_horizon_cap(s: Settlement, cap: ir.HorizonCap) -> None:
+    total = sum((line.amount for line in s.lines), Decimal(0))
+    pay, detail, before, after = _cap_room(s, "total", cap, total)
+    if pay != total:
+        s.add(
+            "total_horizon_cap",
+            f"Total cap per {cap.horizon.value}",
+            "cap",
+            pay - total,
+            [],
+            detail,
+            span_text(cap.span),
+        )
+    s.balance("total", "withheld", before, after, detail if after != before else "")
+
+
+def _cap_room(
+    s: Settlement, key: str, cap: ir.HorizonCap, amount: Decimal
+) -> tuple[Decimal, str, Decimal, Decimal]:
+    """(pay, detail, withheld before, withheld after) for a cap over a horizon."""
+    horizon = calendar_period(cap.horizon, s.inp.period.end).label
+    limit = s.value(cap.limit)
+    state = s.carry.caps.get(key)
+    paid = Decimal(0)
+    withheld = Decimal(0)
+    carried = Decimal(0)
+    notes = []
+    if state is not None:
+        if state.horizon == horizon:
+            paid, withheld = state.paid, state.withheld
+        elif state.withheld:
+            if cap.carry:
+                carried = state.withheld
+                notes.append(f"{s.show(carried)} withheld in {state.horizon} carried over")
+            else:
+                notes.append(f"{s.show(state.withheld)} withheld in {state.horizon} forfeited")
+    before = withheld + carried
+    want = amount + carried
+    room = max(limit - paid, Decimal(0))
+    pay = min(want, room) if want > 0 else want
+    after = withheld + (want - pay)
+    s.carry.caps[key] = CapState(horizon=horizon, paid=paid + pay, withheld=after)
+    notes.insert(
+        0,
+        f"cap {s.show(limit)} per {cap.horizon.value}: {s.show(paid)} paid earlier in {horizon}",
+    )
+    return pay, "; ".join(notes), before, after
