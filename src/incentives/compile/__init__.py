@@ -1,7 +1,7 @@
 """Stage 3 of the pipeline: checked plan → IR.
 
 ``compile_plan(checked)`` returns an :class:`incentives.compile.ir.Plan`;
-see ``ir.py`` for what the IR guarantees to the evaluator.
+see the ``ir`` package for what the IR guarantees to the evaluator.
 """
 
 from incentives.compile.ir import Plan
