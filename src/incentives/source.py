@@ -3,7 +3,7 @@
 Contract: a :class:`Span` names a half-open stretch of one source file with
 1-based lines and columns (the column counts characters, not bytes) and
 0-based character offsets. Spans are built from Lark's metadata in exactly one
-place (``parse/to_ast.py``); everything after parsing only carries them.
+place (``parse/to_ast/base.py``); everything after parsing only carries them.
 
 **Lines.** A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (a file saved
 on Windows or on an old Mac numbers its lines as an editor shows them), and
