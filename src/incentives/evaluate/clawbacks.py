@@ -4,17 +4,22 @@ Contract: :func:`remember_earnings` records what each line earned for the
 components a clawback targets (forgetting lines older than the longest
 window); :func:`reverse_refunds` reverses, for a refund line within its
 window, the same share of what the original line earned (at the rate and
-band it was paid in, in the period it was paid), and forfeits that share of
-anything held for the line. A refund outside the window, or of a line that
-earned the payee nothing, reverses nothing and the trace says why.
+band it was paid in, in the period it was paid). The share is the refund
+over what is left of the line after earlier refunds, so several refunds of
+one line reverse at most what it earned; each reversal is rounded with the
+plan's rounding of components. That share of anything still held back for
+the line (for the components reversed) is forfeited instead of reversed, so
+a full refund takes back exactly what was paid. A refund outside the window,
+of a line that earned the payee nothing, or of a line already refunded in
+full reverses nothing and the trace says why.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
-from incentives.check.types import PERCENT as _PERCENT
-from incentives.check.types import show
+from incentives.compile import ir
 from incentives.evaluate.crediting import Credit
 from incentives.evaluate.holdbacks import forfeit_held
 from incentives.evaluate.settlement import Settlement
@@ -56,51 +61,9 @@ def reverse_refunds(s: Settlement) -> None:
         parts: list[TraceNode] = []
         total = Decimal(0)
         for refund in refunds:
-            original = refund.line.values.get(clawback.column)
-            assert isinstance(original, str)
-            earned = [e for e in s.carry.earnings.get(original, [])
-                      if e.component in clawback.targets]  # fmt: skip
-            if not earned:
-                line = s.inp.ledger[original]
-                age = (refund.line.date - line.date).days
-                if age > clawback.days:
-                    missing = (
-                        f"refund of {original} ({line.date.isoformat()}) is {age} days later, "
-                        f"outside the {clawback.days}-day window: nothing reversed"
-                    )
-                else:
-                    missing = f"refund of {original}: it earned this payee nothing on record"
-                parts.append(_note(refund, missing, s.plan.currency))
-                continue
-            first = earned[0]
-            age = (refund.line.date - first.line_date).days
-            if age > clawback.days:
-                parts.append(
-                    _note(
-                        refund,
-                        f"refund of {original} ({first.line_date.isoformat()}) is {age} days "
-                        f"later, outside the {clawback.days}-day window: nothing reversed",
-                        s.plan.currency,
-                    )
-                )
-                continue
-            ratio = min(abs(refund.line.amount) / abs(first.line_amount), Decimal(1))
-            for e in earned:
-                reversal = -(e.amount * ratio)
-                total += reversal
-                parts.append(
-                    TraceNode(
-                        kind="clawback",
-                        label=f"{e.component} on line {original}",
-                        value=format_decimal(reversal),
-                        unit=s.plan.currency,
-                        detail=f"refund {refund.line.txn_id} returns "
-                        f"{show(ratio, _PERCENT)} of line {original} "
-                        f"(earned {s.show(e.amount)} in {e.period})",
-                        lines=[refund.line.txn_id, original],
-                    )
-                )
-            forfeit_held(s, original, ratio)
+            found = _reverse(s, clawback, refund)
+            parts.extend(found)
+            total += sum((Decimal(p.value or "0") for p in found), Decimal(0))
         s.add(
             clawback.name,
             clawback.label,
@@ -112,12 +75,84 @@ def reverse_refunds(s: Settlement) -> None:
         )
 
 
-def _note(refund: Credit, detail: str, currency: str) -> TraceNode:
+def _reverse(s: Settlement, clawback: ir.Clawback, refund: Credit) -> list[TraceNode]:
+    """The trace parts one refund line adds to its clawback, updating what is remembered.
+
+    The share reversed is the refund over what is left of the original line
+    (earlier refunds of the same line have used up the rest), so refunds of
+    one line never reverse more than it earned. Each reversal is rounded with
+    the plan's rounding of components. What was held back from the line and
+    never paid is forfeited instead of reversed: the part adds it back.
+    """
+    original = refund.line.values.get(clawback.column)
+    assert isinstance(original, str)
+    remembered = s.carry.earnings.get(original, [])
+    earned = [e for e in remembered if e.component in clawback.targets]
+    if not earned:
+        line = s.inp.ledger[original]
+        age = (refund.line.date - line.date).days
+        if age > clawback.days:
+            return [_note(refund, _outside(original, line.date, age, clawback.days), s)]
+        return [_note(refund, f"refund of {original}: it earned this payee nothing on record", s)]
+    first = earned[0]
+    age = (refund.line.date - first.line_date).days
+    if age > clawback.days:
+        return [_note(refund, _outside(original, first.line_date, age, clawback.days), s)]
+    left = abs(first.line_amount)
+    if left == 0:
+        return [_note(refund, f"line {original} was already refunded in full: nothing more", s)]
+    refunded = min(abs(refund.line.amount), left)
+    ratio = refunded / left
+    forfeited = forfeit_held(s, original, ratio, clawback.targets)
+    parts: list[TraceNode] = []
+    updated: dict[int, LineEarning] = {}
+    for e in earned:
+        reversal = s.round(-(e.amount * ratio))
+        parts.append(
+            TraceNode(
+                kind="clawback",
+                label=f"{e.component} on line {original}",
+                value=format_decimal(reversal),
+                unit=s.plan.currency,
+                detail=f"refund {refund.line.txn_id} returns {s.show(refunded)} of the "
+                f"{s.show(left)} left of line {original}: that share of the "
+                f"{s.show(e.amount)} it earned (in {e.period}) is reversed",
+                lines=[refund.line.txn_id, original],
+            )
+        )
+        kept = forfeited.get(e.component, Decimal(0))
+        if kept:
+            parts.append(
+                TraceNode(
+                    kind="clawback",
+                    label=f"{e.component} held back on line {original}",
+                    value=format_decimal(kept),
+                    unit=s.plan.currency,
+                    detail=f"{s.show(kept)} of it was held back and never paid: "
+                    "forfeited instead of reversed",
+                    lines=[refund.line.txn_id, original],
+                )
+            )
+        updated[id(e)] = e.model_copy(
+            update={"amount": e.amount + reversal, "line_amount": left - refunded}
+        )
+    s.carry.earnings[original] = [updated.get(id(e), e) for e in remembered]
+    return parts
+
+
+def _outside(original: str, day: date, age: int, window: int) -> str:
+    return (
+        f"refund of {original} ({day.isoformat()}) is {age} days later, "
+        f"outside the {window}-day window: nothing reversed"
+    )
+
+
+def _note(refund: Credit, detail: str, s: Settlement) -> TraceNode:
     return TraceNode(
         kind="clawback",
         label=f"refund {refund.line.txn_id}",
         value="0",
-        unit=currency,
+        unit=s.plan.currency,
         detail=detail,
         lines=[refund.line.txn_id],
     )

@@ -12,6 +12,7 @@ the held share of a refunded line in proportion to the refund.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 
@@ -57,6 +58,7 @@ def hold_back(s: Settlement, c: ir.Component, earnings: list[tuple[str, Decimal]
             )
         ]
     s.carry.held.extend(items)
+    s.held_notes.setdefault(c.name, []).append(f"{s.show(held)} held back")
     share = show(hold.share, _PERCENT)
     beyond = hold.release == "periods" and items[0].release_period is None
     when = {
@@ -82,12 +84,10 @@ def release(s: Settlement) -> None:
     released: dict[str, list[HeldItem]] = {}
     forfeited: dict[str, list[HeldItem]] = {}
     kept: list[HeldItem] = []
-    before: dict[str, Decimal] = {}
     components = {c.name: c for c in s.plan.components}
     for item in s.carry.held:
         if item.waiting:
             item = _date_now_known(s, item, components[item.component])
-        before[item.component] = before.get(item.component, Decimal(0)) + item.amount
         due = (item.release_period is not None and item.release_period <= period.label) or (
             item.release_date is not None and item.release_date <= period.end
         )
@@ -101,7 +101,8 @@ def release(s: Settlement) -> None:
         else:
             kept.append(item)
     s.carry.held = kept
-    for name in sorted(set(before) | set(released)):
+    names = set(s.held_opening) | set(s.held_notes) | set(released) | set(forfeited)
+    for name in sorted(names | {i.component for i in kept}):
         out = released.get(name, [])
         amount = sum((i.amount for i in out), Decimal(0))
         if amount:
@@ -125,22 +126,37 @@ def release(s: Settlement) -> None:
                 "held back earlier, released this period",
                 span_text(component.span),
             )
+        notes = list(s.held_notes.get(name, []))
+        if amount:
+            notes.append(f"{s.show(amount)} released")
         lost = sum((i.amount for i in forfeited.get(name, [])), Decimal(0))
+        if lost:
+            notes.append(f"{s.show(lost)} forfeited on termination")
         after = sum((i.amount for i in kept if i.component == name), Decimal(0))
-        detail = f"{s.show(lost)} forfeited on termination" if lost else ""
-        s.balance(name, "held", before.get(name, Decimal(0)), after, detail)
+        s.balance(name, "held", s.held_opening.get(name, Decimal(0)), after, "; ".join(notes))
 
 
-def forfeit_held(s: Settlement, txn: str, ratio: Decimal) -> None:
+def forfeit_held(
+    s: Settlement, txn: str, ratio: Decimal, components: Collection[str]
+) -> dict[str, Decimal]:
+    """Forfeit ``ratio`` of what is held for line ``txn`` in ``components``: amounts lost."""
     kept = []
+    lost: dict[str, Decimal] = {}
     for item in s.carry.held:
-        if item.txn_id == txn:
+        if item.txn_id == txn and item.component in components:
             remaining = s.round(item.amount * (1 - ratio))
+            gone = item.amount - remaining
+            lost[item.component] = lost.get(item.component, Decimal(0)) + gone
             if remaining:
                 kept.append(item.model_copy(update={"amount": remaining}))
         else:
             kept.append(item)
     s.carry.held = kept
+    for component, amount in lost.items():
+        s.held_notes.setdefault(component, []).append(
+            f"{s.show(amount)} forfeited: line {txn} refunded"
+        )
+    return lost
 
 
 def _periods_later(s: Settlement, count: int) -> str | None:

@@ -100,6 +100,13 @@ class Settlement:
         self.lines = list(inp.statement.lines)
         self.balances: list[Balance] = []
         self.unit_currency = inp.statement.currency
+        #: What each component had held back when the period began.
+        self.held_opening: dict[str, Decimal] = {}
+        for item in carry.held:
+            opening = self.held_opening.get(item.component, Decimal(0))
+            self.held_opening[item.component] = opening + item.amount
+        #: What happened to each component's held amounts this period, in order.
+        self.held_notes: dict[str, list[str]] = {}
 
     def value(self, expr: ir.Expr) -> Decimal:
         value = self.inp.compiled.value(expr, self.inp.env)

@@ -234,8 +234,15 @@ def test_holdback_until_the_customer_pays_and_forfeited_on_refund() -> None:
     ]
     months = run(plan, ledger(*rows), "2026-01", "2026-03")
     assert months["2026-01"].amount("c_held") == D("-200.00")  # half of 400
-    # s2 refunded in February: its 150 held back is forfeited, and 300 clawed back
-    assert months["2026-02"].amount("refunds") == D("-300.00")
+    # s2 refunded in February: it earned 300, of which 150 was paid and 150 held
+    # back; the held 150 is forfeited and the paid 150 clawed back, so the
+    # cancelled sale nets to nothing
+    assert months["2026-02"].amount("refunds") == D("-150.00")
+    held = months["2026-02"].balances[0]
+    assert (held.opening, held.closing) == (D("200.00"), D("50.00"))
+    assert held.detail == "150.00 USD forfeited: line s2 refunded"
+    s2_paid = D("300.00") - D("150.00")
+    assert s2_paid + months["2026-02"].amount("refunds") == 0
     # s1 paid on 2026-03-02: its 50 is released in March
     assert months["2026-03"].amount("c_released") == D("50.00")
     assert months["2026-03"].balances[0].closing == D("0.00")
