@@ -3,8 +3,8 @@
 Contract:
 
 * Every computation on an amount, a rate or a quota runs inside
-  :func:`evaluation_context` (40 significant digits, half-even for the rare
-  inexact division, traps for invalid operations, division by zero, overflow
+  :func:`evaluation_context` (100 significant digits, half-even for the
+  rare inexact division, traps for invalid operations, division by zero, overflow
   and any float). The caller's global decimal context is never read or
   changed.
 * Rounding happens only through :func:`quantize`, which always takes the mode
@@ -21,14 +21,19 @@ Contract:
   54, and rounded to 40 it becomes 0.005 (one cent more, paid). With both
   bounds, every data number is a whole multiple of 10^-12 below 10^18, so a
   sum of N of them is a multiple of 10^-12 below N·10^18: it has at most
-  18 + 12 + log10(N) digits, which :data:`PRECISION` (40) holds exactly for
-  any N up to 10^10 lines (:data:`EXACT_SUM_LINES`), and no rounding of a
-  sum can happen. The engine does not trap ``Inexact`` instead: a plan may
-  divide (attainment is sales / quota), and a division that does not end is
-  the one place where 40 digits are rounded, before the plan's own rounding.
-  Products are not covered by the bound: a line's amount times a rate is
-  rounded to 40 significant digits, far below any currency's minor unit for
-  any amount the bound admits.
+  18 + 12 + log10(N) digits, which :data:`PRECISION` holds exactly for any
+  N the machine can hold (:data:`EXACT_SUM_LINES`), and no rounding of a
+  sum can happen. Products need more: a 30-digit data number times a
+  30-digit plan constant has 60 digits, and one exactly a hair below half a
+  cent (1000.00499…98) rounded to 40 digits first becomes 1000.005 and then
+  pays a cent too much. :data:`PRECISION` (100) holds a product of three
+  such numbers exactly. The engine does not trap ``Inexact`` instead: a plan
+  may divide (attainment is sales / quota), and a division that does not
+  end is the one place where digits are rounded before the plan's own
+  rounding. A quotient a/b of bounded numbers that is not exactly on a
+  rounding boundary m/k lies |ka − mb|/(kb) ≥ 1/(kb) away from it, many
+  orders of magnitude more than the 10^-100 (relative) that rounding to
+  100 digits moves it, so that rounding cannot push it across.
 * Currencies are ISO 4217 codes known to py-moneyed, which also supplies the
   minor unit (USD 0.01, JPY 1, KWD 0.001). We keep amounts as ``Decimal`` with
   the currency carried in the type (see ``check/types.py``) rather than
@@ -74,8 +79,8 @@ __all__ = [
     "to_grid",
 ]
 
-#: Significant digits kept by every intermediate result.
-PRECISION = 40
+#: Significant digits kept by every intermediate result (see the module docstring).
+PRECISION = 100
 #: Most digits a literal or an input number may have; keeps absurd inputs out.
 MAX_DIGITS = 30
 #: Most digits before the decimal point of a number in input data.

@@ -20,6 +20,7 @@ Contract checked for each case:
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -314,3 +315,26 @@ def test_sums_of_valid_amounts_are_exact_or_refused(tmp_path: Path, order: str) 
         assert {(d.code, d.span.column) for d in exc.diagnostics} <= {("D603", 4)}, exc
         return
     assert result.statements[0].total == 0, result.statements[0].total
+
+
+def test_a_product_a_hair_below_half_a_cent_rounds_down() -> None:
+    # 73.795720079321 × 13.5509891213897227630849838 = 1000.00499…98 exactly
+    # (41 digits). Rounded to 40 significant digits first it became 1000.005,
+    # and half-up then paid 1000.01: one cent too much.
+    plan = incentives.load_plan(
+        EXACT_PLAN.replace("pays 100% of sales", "pays sales * 13.5509891213897227630849838")
+    )
+    data = incentives.Dataset.from_records(
+        ledger=[
+            {
+                "txn_id": "t1",
+                "date": "2026-03-02",
+                "payee": "kim",
+                "amount": "73.795720079321",
+                "currency": "USD",
+            }
+        ],
+        roster=[{"payee": "kim"}],
+    )
+    (statement,) = plan.run(data, period=PERIOD).statements
+    assert statement.total == Decimal("1000.00")

@@ -62,18 +62,36 @@ class TreeNode:
 def show_value(value: str | None, unit: str | None) -> str:
     """A trace value with its unit, as a person reads it.
 
+    A value with more than :data:`SHOWN_FRACTION_DIGITS` digits after the
+    point (the result of a division that does not end) is cut there and
+    marked with an ellipsis; the JSON trace keeps every digit.
+
     >>> show_value("12.50", "USD"), show_value("1.05", "percent"), show_value("3", "count")
     ('12.50 USD', '105%', '3')
+    >>> show_value("0.66666666666666666666666666666666666667", "percent")
+    '66.666666666666666666…%'
     """
     if value is None:
         return "(no value)"
     if unit == "percent":
-        return _percent(value)
+        shown = _percent(value)
+        return _shorten(shown[:-1]) + "%" if shown.endswith("%") else shown
     if unit == "text":
         return f'"{value}"'
     if unit is None or unit in _PLAIN_UNITS:
-        return value
-    return f"{value} {unit}"
+        return _shorten(value)
+    return f"{_shorten(value)} {unit}"
+
+
+#: Digits after the point shown to a person; more are cut and marked with "…".
+SHOWN_FRACTION_DIGITS = 18
+
+
+def _shorten(text: str) -> str:
+    whole, point, fraction = text.partition(".")
+    if not point or len(fraction) <= SHOWN_FRACTION_DIGITS or not fraction.isdigit():
+        return text
+    return f"{whole}.{fraction[:SHOWN_FRACTION_DIGITS]}…"
 
 
 def _percent(value: str) -> str:

@@ -24,7 +24,7 @@ from incentives.report.explain import (
         (
             "1.166513888888888888888888888888888888889",
             "percent",
-            "116.6513888888888888888888888888888888889%",
+            "116.651388888888888888…%",
         ),
         ("not a number", "percent", "not a number (percent)"),
         ("3", "count", "3"),
