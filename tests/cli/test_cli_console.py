@@ -27,8 +27,10 @@ def test_tables_with_and_without_statements() -> None:
         totals=("total", "", "1.00", "1.00", "USD"),
     )
     empty = PeriodTable("2026-04", "2026-04", full.headers, full.numeric, (), None)
-    print_tables([full, empty], "rows: 1 read, 1 credited, 0 excluded", console)
+    below = {"2026-03": ["balances:", "  a  d  draw  0.00  ->  5.00  USD"]}
+    print_tables([full, empty], ["rows: 1 read, 1 credited, 0 excluded"], console, below)
     drawn = buffer.getvalue()
+    assert drawn.index("a  d  draw  0.00  ->  5.00  USD") < drawn.index("2026-04: no statements")
     assert "2026-03 (2026-03-01 to 2026-03-31)" in drawn
     assert "\\u001b[2J" in drawn
     assert "\x1b[2J" not in drawn

@@ -85,6 +85,7 @@ def test_json_money_is_text_and_traces_are_left_out(invoke: Invoke, ws: Workspac
         "credited": 4,
         "excluded": {"dated outside the periods of this run": 2},
         "read": 6,
+        "unpaid_shares": [],
     }
     assert result.stdout.startswith('{\n  "closing": null,\n  "engine": "incentives ')
     assert result.stdout.endswith("}\n")

@@ -96,6 +96,7 @@ def test_manifest_describes_the_run(invoke: Invoke, ws: Workspace) -> None:
             "read": 6,
             "credited": 4,
             "excluded": {"dated outside the periods of this run": 2},
+            "unpaid_shares": [],
         },
         "statements": [
             {

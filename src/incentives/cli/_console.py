@@ -10,7 +10,7 @@ allow it. Nothing computed differs between the two; only the drawing does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -42,14 +42,22 @@ def rich_table(table: PeriodTable) -> Table:
     return out
 
 
-def print_tables(tables: Sequence[PeriodTable], rows_line: str, console: Console) -> None:
-    """Print the period tables and the row accounting line."""
+def print_tables(
+    tables: Sequence[PeriodTable],
+    rows_lines: Sequence[str],
+    console: Console,
+    below: Mapping[str, Sequence[str]] | None = None,
+) -> None:
+    """Print the period tables (each with the lines ``below`` it), then the row accounting."""
     for table in tables:
         if table.rows:
             console.print(rich_table(table))
         else:
             console.print(Text(f"{visible(table.title)}: no statements"))
-    console.print(Text(rows_line))
+        for line in (below or {}).get(table.period, ()):
+            console.print(Text(visible(line)))
+    for line in rows_lines:
+        console.print(Text(line))
 
 
 def rich_tree(node: TreeNode) -> Tree:

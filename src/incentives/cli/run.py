@@ -35,9 +35,11 @@ from incentives.report.files import write_atomically
 from incentives.report.statements_csv import render_csv
 from incentives.report.statements_json import render_run_json
 from incentives.report.statements_table import (
+    below_tables,
     period_tables,
     render_table,
     rows_summary,
+    unpaid_share_lines,
     wage_shortfalls,
 )
 from incentives.results.state import StateSnapshot
@@ -133,7 +135,8 @@ def run(
     elif output_format == "csv":
         emit(render_csv(result))
     elif is_terminal():
-        print_tables(period_tables(result), rows_summary(result.rows), terminal_console())
+        rows_lines = [rows_summary(result.rows), *unpaid_share_lines(result.rows)]
+        print_tables(period_tables(result), rows_lines, terminal_console(), below_tables(result))
     else:
         emit(render_table(result))  # lists the wage shortfalls itself
         return

@@ -52,6 +52,7 @@ from incentives.results.models import (
     RowAccounting,
     RunResult,
     Statement,
+    UnpaidShare,
 )
 from incentives.results.state import StateSnapshot
 from incentives.source import Span
@@ -432,6 +433,7 @@ def _account(
     takes the reason of its credit that came closest to counting.
     """
     best: dict[str, int] = {line.txn_id: -2 for line in data.ledger}
+    statuses: list[tuple[Credit, int]] = []
     for credit in credits:
         payee = data.roster[credit.payee]
         day = run.earn_date(credit, None)
@@ -449,6 +451,7 @@ def _account(
             status = 4
         txn = credit.line.txn_id
         best[txn] = max(best[txn], status)
+        statuses.append((credit, status))
     reasons = {
         -2: EXCLUDED_BEFORE_START,
         -1: EXCLUDED_NOT_EARNED,
@@ -458,10 +461,23 @@ def _account(
         3: EXCLUDED_EARLIER,
     }
     excluded: Counter[str] = Counter(reasons[s] for s in best.values() if s < 4)
+    unpaid = [
+        UnpaidShare(
+            txn_id=credit.line.txn_id,
+            payee=credit.payee,
+            share=credit.share,
+            credit_type=credit.credit_type,
+            reason=reasons[status],
+        )
+        for credit, status in statuses
+        if status < 4 and best[credit.line.txn_id] == 4
+    ]
+    unpaid.sort(key=lambda u: (u.txn_id, u.payee, u.credit_type))
     return RowAccounting(
         read=len(data.ledger),
         credited=sum(1 for s in best.values() if s == 4),
         excluded=dict(sorted(excluded.items())),
+        unpaid_shares=unpaid,
     )
 
 

@@ -7,8 +7,12 @@ the order components first appear on the statements (plan order), then the
 statement total and its currency. A payee without a line for a component
 gets an empty cell. When every statement of the period is in one currency a
 ``total`` row adds up each column exactly (in the engine's decimal context).
-:func:`render_table` writes the tables and the row accounting line as text:
-columns padded with spaces, amounts right-aligned, every cell passed through
+:func:`render_table` writes the tables and the row accounting line as text;
+under each period's table, the balances carried (draws, held amounts, caps,
+true-ups: opening → closing, with what happened) and the leaderboards; after
+the row accounting line, every share of a credited line that counts for no
+statement, with its reason. Columns are padded with spaces, amounts
+right-aligned, every cell passed through
 :func:`~incentives.report._text.visible`. The bytes depend only on the
 result, never on the terminal, locale or time zone.
 """
@@ -19,11 +23,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from incentives.money import evaluation_context, format_decimal
+from incentives.money import evaluation_context, format_decimal, minor_unit
 from incentives.report._text import cell_width, pad, visible
-from incentives.results import RowAccounting, RunResult, Statement
+from incentives.results import Leaderboard, RowAccounting, RunResult, Statement
 
-__all__ = ["PeriodTable", "period_tables", "render_table", "rows_summary"]
+__all__ = [
+    "PeriodTable",
+    "below_tables",
+    "period_tables",
+    "render_table",
+    "rows_summary",
+    "unpaid_share_lines",
+]
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,10 @@ def rows_summary(rows: RowAccounting) -> str:
     """
     excluded = sum(rows.excluded.values())
     text = f"rows: {rows.read} read, {rows.credited} credited, {excluded} excluded"
+    if rows.unpaid_shares:
+        text = text.replace(
+            " credited,", f" credited ({len(rows.unpaid_shares)} share(s) not paid, below),", 1
+        )
     if rows.excluded:
         reasons = sorted(rows.excluded.items())
         text += ": " + "; ".join(f"{count} {reason}" for reason, count in reasons)
@@ -113,14 +128,108 @@ def wage_shortfalls(result: RunResult) -> list[str]:
     return [visible(line) for line in found]
 
 
+def below_tables(result: RunResult) -> dict[str, list[str]]:
+    """What each period's table is followed by: its balances, then its leaderboards."""
+    found = {}
+    for period in result.periods:
+        statements = [s for s in result.statements if s.period == period]
+        boards = [b for b in result.leaderboards if b.period == period]
+        found[period] = balance_lines(statements) + [
+            line for b in boards for line in board_lines(b)
+        ]
+    return found
+
+
 def render_table(result: RunResult) -> str:
     """Every period's table, then the row accounting line; ends with a newline."""
-    blocks = [_render_period(table) for table in period_tables(result)]
+    blocks = []
+    below = below_tables(result)
+    for table in period_tables(result):
+        block = _render_period(table)
+        blocks.append(block + "".join(visible(line) + "\n" for line in below[table.period]))
     flagged = wage_shortfalls(result)
     if flagged:
         blocks.append("\n".join(flagged) + "\n")
-    blocks.append(rows_summary(result.rows) + "\n")
+    blocks.append(
+        rows_summary(result.rows)
+        + "\n"
+        + "".join(visible(line) + "\n" for line in unpaid_share_lines(result.rows))
+    )
     return "\n".join(blocks)
+
+
+def balance_lines(statements: Sequence[Statement]) -> list[str]:
+    """The balances the statements carry, as an aligned block under a heading.
+
+    >>> from incentives.results.models import Balance
+    >>> s = Statement.model_construct(payee="ana", currency="USD", balances=[
+    ...     Balance(name="floor_pay", kind="draw", opening=Decimal(0), closing=Decimal(800))])
+    >>> print("\\n".join(balance_lines([s])))
+    balances:
+      ana  floor_pay  draw  0.00  ->  800.00  USD
+    """
+    rows = []
+    for s in statements:
+        for b in s.balances:
+            rows.append(
+                (
+                    s.payee,
+                    b.name,
+                    b.kind.replace("_", " "),
+                    _money(b.opening, s.currency),
+                    "->",
+                    _money(b.closing, s.currency),
+                    s.currency,
+                    b.detail or "",
+                )
+            )
+    if not rows:
+        return []
+    widths = [max(cell_width(visible(r[i])) for r in rows) for i in range(len(rows[0]))]
+    right = (False, False, False, True, False, True, False, False)
+    lines = ["balances:"]
+    for r in rows:
+        cells = [pad(visible(c), widths[i], right=right[i]) for i, c in enumerate(r)]
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    return lines
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    """An amount with at least the currency's minor digits (0 → 0.00)."""
+    with evaluation_context():
+        unit = minor_unit(currency)
+        if amount.as_tuple().exponent > unit.as_tuple().exponent:  # type: ignore[operator]
+            amount = amount.quantize(unit)
+        return format_decimal(amount)
+
+
+def board_lines(board: Leaderboard) -> list[str]:
+    """A leaderboard: its ranking in the plan's words, then one line per place."""
+    group = f" (group {board.group})" if board.group else ""
+    head = f"leaderboard: {board.ranking}{group}"
+    return [
+        head,
+        *(
+            f"  {row.rank}. {row.payee}"
+            + (f" {row.payee_name}" if row.payee_name else "")
+            + f": {row.value}"
+            for row in board.rows
+        ),
+    ]
+
+
+def unpaid_share_lines(rows: RowAccounting) -> list[str]:
+    """Each share of a credited line that counts for no statement, with its reason."""
+    return [
+        f"share not paid: line {u.txn_id}, {_share(u.share)} to {u.payee} ({u.credit_type}): "
+        f"{u.reason}"
+        for u in rows.unpaid_shares
+    ]
+
+
+def _share(share: Decimal) -> str:
+    with evaluation_context():
+        return format_decimal(share.scaleb(2).normalize()) + "%"
 
 
 def _render_period(table: PeriodTable) -> str:

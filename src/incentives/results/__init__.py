@@ -10,6 +10,7 @@ from incentives.results.models import (
     Statement,
     StatementLine,
     TraceNode,
+    UnpaidShare,
     WageCheck,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "Statement",
     "StatementLine",
     "TraceNode",
+    "UnpaidShare",
     "WageCheck",
 ]

@@ -172,13 +172,32 @@ class Statement(_Model):
         return Decimal(0)
 
 
+class UnpaidShare(_Model):
+    """A share of a credited line that counts for no statement (its payee's, say, is inactive)."""
+
+    txn_id: str
+    payee: str
+    #: The share of the line ("0.4"), or the overlay type's share.
+    share: Amount
+    #: "split", or the name of an overlay credit type.
+    credit_type: str
+    reason: str
+
+
 class RowAccounting(_Model):
-    """Every ledger row read is credited or excluded with a reason."""
+    """Every ledger row read is credited or excluded with a reason.
+
+    A split line counts as credited when any of its shares counts; every
+    share of a credited line that counts for nobody is listed in
+    ``unpaid_shares`` with its reason, so no part of a line goes unreported.
+    """
 
     read: int
     credited: int
     #: Excluded rows by reason.
     excluded: dict[str, int] = Field(default_factory=dict)
+    #: Shares of credited lines that count for no statement of this run.
+    unpaid_shares: list[UnpaidShare] = Field(default_factory=list)
 
 
 class LeaderboardRow(_Model):

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 import incentives
+from incentives.report.statements_table import render_table
 from plan_doc import ledger, load
 
 D = Decimal
@@ -50,6 +51,22 @@ def test_the_worked_draw_example() -> None:
     assert [months[m].total for m in ("2026-01", "2026-02", "2026-03")] == [D("1000.00")] * 3
     closing = [months[m].balances[0].closing for m in ("2026-01", "2026-02", "2026-03")]
     assert closing == [D("500.00"), D("800.00"), D("1400.00")]
+
+
+def test_the_run_table_shows_each_period_s_balances() -> None:
+    plan = plan_of(DRAW)
+    data = ledger(
+        ("t1", "2026-01-10", "a", "5000"),
+        ("t2", "2026-02-10", "a", "7000"),
+        ("t3", "2026-03-10", "a", "4000"),
+    )
+    table = render_table(plan.run(data, period="2026-01", to="2026-03"))
+    balances = [line.split() for line in table.splitlines() if line.startswith("  a ")]
+    assert balances == [
+        ["a", "floor_pay", "draw", "0.00", "->", "500.00", "USD"],
+        ["a", "floor_pay", "draw", "500.00", "->", "800.00", "USD"],
+        ["a", "floor_pay", "draw", "800.00", "->", "1400.00", "USD"],
+    ]
 
 
 def test_recovery_never_pushes_pay_below_the_draw() -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 import incentives
+from incentives.report.statements_table import render_table
 from plan_doc import ledger, plan_doc
 
 D = Decimal
@@ -73,6 +74,31 @@ def test_remainder_to_seller_and_overlay_on_top(plan: incentives.Plan) -> None:
     assert run.statement("a").values["sales"].value == "500.00"
     assert run.statement("e").values["assists"].value == "200.00"  # 200.002 toward zero
     assert run.statement("a").values["sales"].value != run.statement("e").values["sales"].value
+
+
+@plan_doc(header=True)
+def test_a_share_of_an_inactive_payee_is_reported_not_lost(plan: incentives.Plan) -> None:
+    """
+    crediting
+      split by splits
+      remainder to largest remainder
+    measure sales = sum amount
+    commission c pays 10% of sales
+    """
+    data = ledger(
+        ("t1", "2026-03-02", "a", "1000.00"),
+        splits=[split("t1", "a", "60%"), split("t1", "b", "40%")],
+        roster=[{"payee": "a"}, {"payee": "b", "start_date": "2026-03-16"}],
+    )
+    run = plan.run(data, period="2026-03")
+    assert {s.payee: s.total for s in run.statements} == {"a": D("60.00"), "b": D("0.00")}
+    assert run.rows.credited == 1
+    (unpaid,) = run.rows.unpaid_shares
+    assert (unpaid.txn_id, unpaid.payee, unpaid.share) == ("t1", "b", D("0.4"))
+    assert unpaid.reason == "the payee was not active on the line's date"
+    table = render_table(run)
+    assert "rows: 1 read, 1 credited (1 share(s) not paid, below), 0 excluded" in table
+    assert "share not paid: line t1, 40% to b (split): the payee was not active" in table
 
 
 @plan_doc(header=True)

@@ -85,6 +85,7 @@ def test_contents() -> None:
         "read": 4,
         "credited": 3,
         "excluded": {"dated outside the periods of this run": 1},
+        "unpaid_shares": [],
     }
     assert manifest["outputs"] == [
         {"file": "a.json", "sha256": sha256_hex(b"{}"), "bytes": 2},
