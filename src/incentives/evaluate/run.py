@@ -52,6 +52,7 @@ from incentives.results.models import (
     RowAccounting,
     RunResult,
     Statement,
+    TraceNode,
     UnpaidShare,
 )
 from incentives.results.state import StateSnapshot
@@ -537,27 +538,64 @@ def _payout(
     mode = plan.rounding.mode if plan.rounding is not None else None
     lines = []
     total = Decimal(0)
-    for line in statement.lines:
-        converted = line.amount * rate.rate
-        if mode is not None:
-            converted = quantize(converted, unit, mode)
-        total += converted
-        lines.append(
-            line.model_copy(
-                update={"amount": converted, "currency": target, "computed": line.amount}
-            )
-        )
     rounding = (
         f"rounded {mode.value} to {format_decimal(unit)} {target}"
         if mode is not None
         else "not rounded"
     )
+    at = f"{rate.ref.source}:{rate.ref.row}"
+    for line in statement.lines:
+        exact = line.amount * rate.rate
+        converted = quantize(exact, unit, mode) if mode is not None else exact
+        total += converted
+        steps = [
+            TraceNode(
+                kind="conversion",
+                label=f"{line.component} in {target}",
+                value=format_decimal(exact),
+                unit=target,
+                detail=f"{format_decimal(line.amount)} {plan.currency} × "
+                f"{format_decimal(rate.rate)} ({plan.currency}→{target} of "
+                f"{rate.date.isoformat()}, {at})",
+                parts=[line.trace],
+            )
+        ]
+        if converted != exact:
+            steps.append(
+                TraceNode(
+                    kind="rounding",
+                    label="rounding",
+                    value=format_decimal(converted - exact),
+                    unit=target,
+                    detail=rounding,
+                )
+            )
+        trace = line.trace.model_copy(
+            update={
+                "value": format_decimal(converted),
+                "unit": target,
+                "detail": f"paid in {target}",
+                "parts": steps,
+                "lines": [],
+                "inputs": [],
+            }
+        )
+        lines.append(
+            line.model_copy(
+                update={
+                    "amount": converted,
+                    "currency": target,
+                    "computed": line.amount,
+                    "trace": trace,
+                }
+            )
+        )
     conversion = Conversion(
         source=plan.currency,
         target=target,
         rate=rate.rate,
         date=rate.date,
-        at=f"{rate.ref.source}:{rate.ref.row}",
+        at=at,
         rounding=rounding,
     )
     return statement.model_copy(

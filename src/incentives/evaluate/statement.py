@@ -120,14 +120,30 @@ def _measure(env: PayeeEnv, plan: ir.Plan, name: str, value: MeasureValue) -> No
     detail = plan_text(plan, measure.span).split("=", 1)[-1].strip()
     if value.defaulted:
         detail += " (no matching lines: the default)"
+    unit = unit_of(measure.type)
+    parts = []
+    if measure.aggregate == "sum" and any(c.detail for c in value.contributions):
+        # Lines that were converted or split: each line's part, and how it came about.
+        parts = [
+            TraceNode(
+                kind="line",
+                label=f"line {c.txn_id}",
+                value=describe(c.value),
+                unit=unit,
+                detail=c.detail,
+                lines=[c.txn_id],
+            )
+            for c in value.contributions
+        ]
     env.traces[name] = TraceNode(
         kind="measure",
         label=name,
         value=describe(value.value),
-        unit=unit_of(measure.type),
+        unit=unit,
         detail=detail,
         at=span_text(measure.span),
         lines=[c.txn_id for c in value.contributions],
+        parts=parts,
     )
 
 

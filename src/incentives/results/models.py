@@ -68,7 +68,9 @@ class TraceNode(_Model):
     at: str | None = None
     #: Ledger ``txn_id``s behind this step.
     lines: list[str] = Field(default_factory=list)
-    #: Sub-steps whose values add up exactly to this step's value.
+    #: Sub-steps whose values add up exactly to this step's value; a
+    #: ``conversion`` step has one part, in the source currency, and its value
+    #: is that part's value times the rate its detail names.
     parts: list[TraceNode] = Field(default_factory=list)
     #: Names of per-payee values this step used: a key of ``Statement.values``,
     #: or the name of a component (a line of the same statement).
@@ -80,7 +82,8 @@ class StatementLine(_Model):
 
     When the statement is paid in another currency than the plan's,
     ``amount`` is in the payout currency and ``computed`` is the amount in the
-    plan currency that the trace explains.
+    plan currency; the trace's root is the amount paid, made of the
+    ``conversion`` of the plan-currency trace and the rounding step.
     """
 
     component: str

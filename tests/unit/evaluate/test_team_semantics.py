@@ -4,6 +4,7 @@ manager overrides, team goals, ranks and FX, each checked by hand."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -373,6 +374,36 @@ def test_payout_currency_rounds_to_its_minor_unit(currency: str, rate: str, expe
     assert statement.lines[0].computed == D("100.00")
     assert statement.currency == currency and statement.total == D(expected)
     assert statement.conversion is not None and statement.conversion.rate == D(rate)
+
+
+def test_converted_traces_add_up_to_what_is_paid_and_show_every_rate() -> None:
+    # The field team pays kai in JPY for deals in JPY converted to USD: every
+    # step adds up, the conversion step is its one part times the rate, and
+    # each converted ledger line says its rate, date and fx.csv row.
+    root = Path(__file__).resolve().parents[3]
+    plan = incentives.load_plan(root / "plans" / "field_team.plan")
+    run = plan.run(incentives.Dataset.from_dir(root / "examples" / "team"), period="2026-03")
+    kai = run.statement("kai")
+    assert kai.conversion is not None
+    conversions = 0
+    for line in kai.lines:
+        assert D(line.trace.value or "") == line.amount
+        stack = [line.trace]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.parts)
+            if node.kind == "conversion":
+                conversions += 1
+                (source,) = node.parts
+                assert D(node.value or "") == D(source.value or "") * kai.conversion.rate
+                assert D(source.value or "") == line.computed
+            elif node.parts:
+                total = sum((D(p.value or "") for p in node.parts), D(0))
+                assert total == D(node.value or ""), (line.component, node.label)
+            if node.kind == "line" and node.label == "line D005":
+                assert node.detail is not None and "× 0.00661 (JPY→USD of 2026-03-02" in node.detail
+                assert "fx.csv:6" in node.detail
+    assert conversions == len(kai.lines)
 
 
 def test_payout_currency_without_conversion_is_refused() -> None:
