@@ -17,8 +17,8 @@ name, table files in ``--data`` the run did not read.
 
 Exit: 0 identical; 1 an input or the plan differs, or an output differs
 (also when this engine cannot reproduce the run: the recorded plan no longer
-loads, the recorded inputs no longer pass its checks, or a value cannot be
-computed);
+loads, the recorded inputs or opening state no longer pass its checks, or a
+value cannot be computed);
 2 when DIR or its manifest is missing or corrupt, or a ``--no-copy`` bundle
 is audited without ``--data``.
 """
@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 import click
 
-from incentives.cli._common import EXIT_FINDINGS, EXIT_OK, emit
+from incentives.cli._common import EXIT_FINDINGS, EXIT_OK, emit, render_details
 from incentives.errors import DataError
 from incentives.report._text import pad, visible
 from incentives.report.bundle import AmountDifference, AuditReport, HashMismatch, audit_bundle
@@ -55,7 +55,11 @@ def audit(ctx: click.Context, bundle: str, data_dir: str | None) -> None:
         # The inputs are the recorded ones (their hashes matched), so this
         # engine cannot reproduce the run: a finding, not the auditor's mistake.
         emit(render_text(exc.diagnostics), err=True)
-        emit(f"error: the recorded inputs no longer pass this engine's checks: {exc}\n", err=True)
+        emit(
+            f"error: the recorded inputs no longer pass this engine's checks: {visible(str(exc))}\n"
+            f"{render_details(exc)}",
+            err=True,
+        )
         ctx.exit(EXIT_FINDINGS)
     for warning in report.warnings:
         emit(f"warning: {visible(warning)}\n", err=True)

@@ -58,7 +58,7 @@ from incentives.report.manifest import build_manifest, render_manifest, sha256_h
 from incentives.report.statements_csv import render_csv
 from incentives.report.statements_json import render_run_json
 from incentives.results import RunResult
-from incentives.results.state import StateSnapshot
+from incentives.results.state import read_state
 
 __all__ = [
     "MANIFEST",
@@ -215,21 +215,6 @@ def build_bundle(
 OPENING = "inputs/opening.json"
 
 
-def read_state(data: bytes, name: str) -> StateSnapshot:
-    """An opening state from its JSON bytes.
-
-    Raises:
-        UsageError: the bytes are not a state snapshot, naming the file.
-    """
-    try:
-        return StateSnapshot.model_validate_json(data)
-    except ValueError as exc:
-        first = str(exc).splitlines()[0]
-        raise UsageError(
-            f"{name}: not an opening state written by `incentives run` ({first})"
-        ) from None
-
-
 def write_bundle(
     directory: str | os.PathLike[str],
     plan: Plan,
@@ -331,8 +316,9 @@ def audit_bundle(path: str | os.PathLike[str], *, data_dir: str | None = None) -
     Raises:
         UsageError: the manifest is missing or corrupt, or the bundle has no
             input copies and no ``data_dir`` is given.
-        PlanError, DataError, EvaluationError: the recorded plan or inputs
-            no longer load or run (an engine that changed incompatibly).
+        PlanError, DataError, EvaluationError: the recorded plan, inputs or
+            opening state no longer load or run (an engine that changed
+            incompatibly).
     """
     root = Path(path)
     manifest = _audit.read_manifest(root)
