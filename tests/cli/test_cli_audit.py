@@ -198,3 +198,19 @@ def test_a_plan_this_engine_no_longer_loads_is_a_finding(
     result = invoke("audit", "out")
     assert result.exit_code == 1
     assert result.stderr == "error: t.plan: the recorded plan no longer loads: no problems\n"
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_a_data_directory_that_does_not_exist_is_a_usage_error(
+    invoke: Invoke, ws: Workspace, kind: str
+) -> None:
+    assert invoke(*OUT, "--no-copy").exit_code == 0
+    if kind == "file":
+        Path("nodir").write_text("", encoding="utf-8")
+    result = invoke("audit", "out", "--data", "nodir")
+    assert result.exit_code == 2
+    what = "does not exist" if kind == "missing" else "is not a directory"
+    assert result.stderr == f"error: data directory `nodir` {what}\n"
+    assert result.stdout == ""
+    run = invoke("run", "t.plan", "--data", "nodir", "--period", "2026-03")
+    assert (run.exit_code, run.stderr) == (2, result.stderr)

@@ -19,8 +19,8 @@ Exit: 0 identical; 1 an input or the plan differs, or an output differs
 (also when this engine cannot reproduce the run: the recorded plan no longer
 loads, the recorded inputs or opening state no longer pass its checks, or a
 value cannot be computed);
-2 when DIR or its manifest is missing or corrupt, or a ``--no-copy`` bundle
-is audited without ``--data``.
+2 when DIR or its manifest is missing or corrupt, the ``--data`` directory
+does not exist, or a ``--no-copy`` bundle is audited without ``--data``.
 """
 
 from __future__ import annotations

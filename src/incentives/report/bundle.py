@@ -17,7 +17,8 @@ plan and input files, the paths as the user gave them, the periods and the
 installed versions (:mod:`incentives.report.manifest`): the same run from
 any working directory writes the same bundle.
 
-:func:`audit_bundle` reads the manifest (a missing or corrupt one raises
+:func:`audit_bundle` reads the manifest (a missing or corrupt one, or a
+``data_dir`` that is not a directory, raises
 :class:`~incentives.errors.UsageError`), checks the SHA-256 of the plan copy
 and of every input (the bundle's copies, or the files of ``data_dir``), and
 stops there with the mismatches if any differs. Otherwise it re-runs the plan
@@ -314,14 +315,18 @@ def audit_bundle(path: str | os.PathLike[str], *, data_dir: str | None = None) -
             instead of the bundle's copies; required when it has none.
 
     Raises:
-        UsageError: the manifest is missing or corrupt, or the bundle has no
-            input copies and no ``data_dir`` is given.
+        UsageError: the manifest is missing or corrupt, ``data_dir`` is not
+            a directory, or the bundle has no input copies and no
+            ``data_dir`` is given.
         PlanError, DataError, EvaluationError: the recorded plan, inputs or
             opening state no longer load or run (an engine that changed
             incompatibly).
     """
     root = Path(path)
     manifest = _audit.read_manifest(root)
+    if data_dir is not None and not Path(data_dir).is_dir():
+        what = "is not a directory" if Path(data_dir).exists() else "does not exist"
+        raise UsageError(f"data directory `{os.fspath(data_dir)}` {what}")
     warnings = _audit.version_warnings(manifest)
     plan_bytes = _audit.read_checked(
         "plan", manifest.plan.file, root / manifest.plan.copy_path, manifest.plan.sha256
