@@ -16,12 +16,14 @@
 
 Library code raises these; the CLI turns them into rendered diagnostics and
 exit codes (1 for findings, 2 for usage or input errors) and never shows a
-traceback for them.
+traceback for them. An error about a file that is not in a plan's or a
+table's terms (an opening state) lists its problems as ``details``, one line
+each, below the message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from incentives.diagnostics import Diagnostic
 
@@ -40,10 +42,18 @@ __all__ = [
 class IncentivesError(Exception):
     """Base class of every error raised by incentives on purpose."""
 
-    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        diagnostics: Iterable[Diagnostic] = (),
+        *,
+        details: Sequence[str] = (),
+    ) -> None:
         super().__init__(message)
         #: Every finding behind the error, in source order.
         self.diagnostics: list[Diagnostic] = list(diagnostics)
+        #: Problems that are not diagnostics (no plan or table location), one line each.
+        self.details: tuple[str, ...] = tuple(details)
 
 
 class PlanError(IncentivesError):

@@ -34,6 +34,14 @@ Contract:
   rounding boundary m/k lies |ka − mb|/(kb) ≥ 1/(kb) away from it, many
   orders of magnitude more than the 10^-100 (relative) that rounding to
   100 digits moves it, so that rounding cannot push it across.
+* Amounts carried from one run to the next (an opening state) are parsed by
+  :func:`parse_carried`: plain fixed-point text, at most
+  :data:`MAX_INTEGER_DIGITS` before the point like data, and at most
+  :data:`PRECISION` significant digits. They are not held to
+  :data:`MAX_FRACTION_DIGITS`: a carried amount is one the engine computed
+  (a line's unrounded share of a commission, 4.5% of 195.000000000001 is
+  8.775000000000045), and every value the engine computes has at most
+  :data:`PRECISION` significant digits, so every state it writes reads back.
 * Currencies are ISO 4217 codes known to py-moneyed, which also supplies the
   minor unit (USD 0.01, JPY 1, KWD 0.001). We keep amounts as ``Decimal`` with
   the currency carried in the type (see ``check/types.py``) rather than
@@ -73,6 +81,7 @@ __all__ = [
     "format_decimal",
     "is_currency",
     "minor_unit",
+    "parse_carried",
     "parse_decimal",
     "parse_fixed",
     "quantize",
@@ -261,6 +270,46 @@ def parse_fixed(text: str) -> Decimal:
             hint = f"round it to {MAX_FRACTION_DIGITS} decimal places or fewer"
             raise NumberTextError(message, message, hint)
     return parse_decimal(text)
+
+
+def parse_carried(text: str) -> Decimal:
+    """Parse an amount carried in a state file, within the bounds of computed values.
+
+    Plain fixed-point text (as :func:`parse_decimal`), at most
+    :data:`MAX_INTEGER_DIGITS` digits before the point (leading zeros aside)
+    and at most :data:`PRECISION` significant digits: what the engine can
+    compute, and no more (see the module contract).
+
+    Raises:
+        NumberTextError: naming the text and the bound it breaks.
+
+    >>> parse_carried("7.80000000000004")
+    Decimal('7.80000000000004')
+    >>> parse_carried("9" * 60)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    incentives.money.NumberTextError: `99999999999999999999…` has 60 digits before the point; ...
+    """
+    shown = text if len(text) <= 24 else f"{text[:20]}…"
+    if not _PLAIN_NUMBER.fullmatch(text):
+        message = f"`{shown}` is not a plain decimal number"
+        hint = 'write digits with an optional `.`, like "1234.50" (no exponent, no spaces)'
+        raise NumberTextError(f"{message} ({hint})", message, hint)
+    whole, _, fraction = text.lstrip("-").partition(".")
+    places = len(whole.lstrip("0"))
+    if places > MAX_INTEGER_DIGITS:
+        message = (
+            f"`{shown}` has {places} digits before the point; "
+            f"at most {MAX_INTEGER_DIGITS} are allowed"
+        )
+        hint = "check the value: no amount has that many digits before the point"
+        raise NumberTextError(f"{message} ({hint})", message, hint)
+    digits = len((whole + fraction).lstrip("0"))
+    if digits > PRECISION:
+        message = f"`{shown}` has {digits} significant digits; at most {PRECISION} are allowed"
+        hint = "check the value: the engine never computes an amount that precise"
+        raise NumberTextError(f"{message} ({hint})", message, hint)
+    return Decimal(text)
 
 
 def format_decimal(value: Decimal) -> str:

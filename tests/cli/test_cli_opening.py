@@ -3,8 +3,16 @@ and an audit bundle records and replays the opening state."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from incentives.results.state import MAX_PROBLEMS, state_digest
 
 from .cli_support import Invoke
 
@@ -74,3 +82,176 @@ def test_opening_errors_are_usage_errors(
     )
     stateless = invoke("run", "flat.plan", "--data", DATA, "--period", "2026-01", "--closing", "x")
     assert stateless.exit_code == 2 and "carries nothing" in stateless.stderr
+
+
+def _state(tmp_path: Path, invoke: Invoke) -> dict[str, Any]:
+    args = [PLAN, "--data", DATA, "--period", "2026-01", "--to", "2026-03"]
+    assert invoke("run", *args, "--closing", "s.json").exit_code == 0
+    data: dict[str, Any] = json.loads((tmp_path / "s.json").read_bytes())
+    return data
+
+
+def _write(path: Path, data: dict[str, Any], *, rehash: bool) -> None:
+    """Write a state as `--closing` lays it out, with its SHA-256 recomputed (a forgery)."""
+    if rehash:
+        data = {**data, "sha256": state_digest(data)}
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def test_an_amount_too_large_is_refused_not_an_internal_error(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_copy(tmp_path))
+    data = _state(tmp_path, invoke)
+    for earning in data["payees"]["ana"]["earnings"]:
+        earning["amount"] = "9" * 60
+    _write(tmp_path / "big.json", data, rehash=True)
+    result = invoke("run", PLAN, "--data", DATA, "--period", "2026-04", "--opening", "big.json")
+    assert result.exit_code == 2, result.stderr
+    assert "internal error" not in result.stderr
+    assert (
+        "  big.json: payees.ana.earnings[0].amount: `99999999999999999999…` has 60 digits "
+        "before the point; at most 18 are allowed" in result.stderr
+    )
+
+
+def test_floats_and_exponents_are_refused_with_their_json_paths(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_copy(tmp_path))
+    data = _state(tmp_path, invoke)
+    data["payees"]["ana"]["draws"]["new_hire"] = 1.5
+    data["payees"]["ana"]["earnings"][0]["amount"] = "1e3"
+    data["payees"]["ben"]["earnings"][1]["line_amount"] = 0.1
+    del data["payees"]["cara"]["held"]
+    _write(tmp_path / "f.json", data, rehash=True)
+    result = invoke("run", PLAN, "--data", DATA, "--period", "2026-04", "--opening", "f.json")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: f.json: not an opening state written by `incentives run --closing` "
+        "(4 problems); write it again with `incentives run … --closing FILE`\n"
+        "  f.json: payees.ana.draws.new_hire: `1.5` is a JSON number, not an amount; write "
+        'amounts as strings of plain decimal text ("1234.50"): a number may have been a '
+        "binary float\n"
+        "  f.json: payees.ana.earnings[0].amount: `1e3` is not a plain decimal number; write "
+        'digits with an optional `.`, like "1234.50" (no exponent, no spaces)\n'
+        "  f.json: payees.ben.earnings[1].line_amount: `0.1` is a JSON number, not an amount; "
+        'write amounts as strings of plain decimal text ("1234.50"): a number may have been '
+        "a binary float\n"
+        "  f.json: payees.cara.held: missing; every key `--closing` writes is required\n"
+    )
+
+
+def test_problems_listed_are_limited(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_copy(tmp_path))
+    data = _state(tmp_path, invoke)
+    earnings = data["payees"]["ana"]["earnings"]
+    for earning in earnings:
+        earning["amount"] = 1
+    _write(tmp_path / "n.json", data, rehash=False)
+    result = invoke("run", PLAN, "--data", DATA, "--period", "2026-04", "--opening", "n.json")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(earnings) > MAX_PROBLEMS
+    assert f"({len(earnings)} problems)" in lines[0]
+    assert len(lines) == 1 + MAX_PROBLEMS + 1
+    assert lines[-1] == f"  n.json: … and {len(earnings) - MAX_PROBLEMS} more problems"
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda d: d.pop("payees"), id="payees deleted"),
+        pytest.param(lambda d: d.update(payees={}), id="payees emptied"),
+        pytest.param(lambda d: d["payees"]["ana"]["draws"].update(new_hire="50.00"), id="amount"),
+        pytest.param(lambda d: d.pop("sha256"), id="no hash"),
+        pytest.param(lambda d: d["payees"].pop("ben"), id="payee deleted"),
+    ],
+)
+def test_a_state_changed_after_it_was_written_is_refused(
+    invoke: Invoke,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[dict[str, Any]], object],
+) -> None:
+    monkeypatch.chdir(_copy(tmp_path))
+    data = _state(tmp_path, invoke)
+    edit(data)
+    _write(tmp_path / "e.json", data, rehash=False)
+    result = invoke("run", PLAN, "--data", DATA, "--period", "2026-04", "--opening", "e.json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(
+        ("error: e.json: the state was changed after `incentives run --closing` wrote it",
+         "error: e.json: not an opening state written by `incentives run --closing`")
+    ), result.stderr  # fmt: skip
+    if "payees" not in data or "sha256" not in data:
+        assert "missing; every key `--closing` writes is required" in result.stderr
+
+
+def test_the_state_file_records_its_own_hash(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_copy(tmp_path))
+    data = _state(tmp_path, invoke)
+    written = (tmp_path / "s.json").read_bytes()
+    # The digest is that of the file's own bytes without its sha256 line.
+    rest = b"".join(
+        line for line in written.splitlines(keepends=True) if not line.startswith(b'  "sha256": ')
+    )
+    assert data["sha256"] == hashlib.sha256(rest).hexdigest()
+    assert data["state_format"] == 1
+    # Laid out differently, the content (and so its hash) is the same: accepted.
+    (tmp_path / "compact.json").write_text(json.dumps(data), encoding="utf-8")
+    base = [PLAN, "--data", DATA, "--period", "2026-04", "--format", "csv"]
+    compact = invoke("run", *base, "--opening", "compact.json")
+    assert compact.exit_code == 0, compact.stderr
+    assert compact.stdout == invoke("run", *base, "--opening", "s.json").stdout
+    # The same run writes the same bytes.
+    again = [PLAN, "--data", DATA, "--period", "2026-01", "--to", "2026-03"]
+    assert invoke("run", *again, "--closing", "s2.json").exit_code == 0
+    assert (tmp_path / "s2.json").read_bytes() == written
+
+
+def test_every_amount_the_engine_writes_reads_back(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_copy(tmp_path))
+    ledger = tmp_path / DATA / "ledger.csv"
+    # 4% of 195.000000000001 is 7.80000000000004: 14 digits after the point.
+    ledger.write_bytes(ledger.read_bytes().replace(b",ana,195.00,", b",ana,195.000000000001,", 1))
+    data = _state(tmp_path, invoke)
+    assert data["payees"]["ana"]["earnings"][0]["amount"] == "7.80000000000004"
+    base = [PLAN, "--data", DATA, "--format", "csv"]
+    split = invoke("run", *base, "--period", "2026-04", "--opening", "s.json")
+    assert split.exit_code == 0, split.stderr
+    whole = invoke("run", *base, "--period", "2026-01", "--to", "2026-04")
+    assert whole.stdout.endswith("".join(split.stdout.splitlines(keepends=True)[1:]))
+
+
+def test_an_audit_of_a_bundle_whose_opening_no_longer_reads_is_a_finding(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_copy(tmp_path))
+    _state(tmp_path, invoke)
+    base = [PLAN, "--data", DATA, "--period", "2026-04", "--opening", "s.json"]
+    assert invoke("run", *base, "--out", "bundle").exit_code == 0
+    opening = tmp_path / "bundle" / "inputs" / "opening.json"
+    data = json.loads(opening.read_bytes())
+    data["payees"]["ana"]["draws"]["new_hire"] = 1.5
+    _write(opening, data, rehash=True)
+    manifest = tmp_path / "bundle" / "manifest.json"
+    recorded = json.loads(manifest.read_bytes())
+    recorded["opening"]["sha256"] = hashlib.sha256(opening.read_bytes()).hexdigest()
+    manifest.write_text(json.dumps(recorded, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    result = invoke("audit", "bundle")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "error: the recorded inputs no longer pass this engine's checks: s.json: not an "
+        "opening state written by `incentives run --closing` (1 problem)"
+    )
+    assert "\n  s.json: payees.ana.draws.new_hire: `1.5` is a JSON number" in result.stderr

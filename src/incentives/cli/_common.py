@@ -5,7 +5,8 @@ whatever the locale; they load plans only through :func:`load` (or
 :func:`read_source`), which remembers each plan's text so that any later
 diagnostic pointing into the plan is rendered with its source line. Errors
 are not caught in the commands: :class:`IncentivesGroup` catches them once,
-renders them on stderr and exits with the code of the policy in
+renders them on stderr (the diagnostics, the message, then its details)
+and exits with the code of the policy in
 :mod:`incentives.cli`.
 """
 
@@ -46,6 +47,7 @@ __all__ = [
     "is_terminal",
     "load",
     "read_source",
+    "render_details",
     "state",
 ]
 
@@ -121,6 +123,15 @@ def load(path: str) -> Plan:
     return plan
 
 
+def render_details(exc: IncentivesError) -> str:
+    """The error's ``details``, one indented line each (empty if it has none).
+
+    >>> print(render_details(UsageError("x", details=["s.json: plan: missing"])), end="")
+      s.json: plan: missing
+    """
+    return "".join(f"  {visible(line)}\n" for line in exc.details)
+
+
 def exit_code(exc: IncentivesError) -> int:
     """The exit code of a library error (see the policy in :mod:`incentives.cli`).
 
@@ -149,7 +160,7 @@ class IncentivesGroup(click.Group):
         except IncentivesError as exc:
             text = render_text(exc.diagnostics, state().sources) if exc.diagnostics else ""
             # The message may quote what the user typed (`--period $'2026-03\0'`).
-            emit(f"{text}error: {visible(str(exc))}\n", err=True)
+            emit(f"{text}error: {visible(str(exc))}\n{render_details(exc)}", err=True)
             ctx.exit(exit_code(exc))
         except BrokenPipeError:
             _silence_stdout()

@@ -14,14 +14,20 @@ rendered in memory first, then written atomically with the manifest last
 (:mod:`incentives.report.files`), so a failed run leaves no partial file.
 ``incentives audit DIR`` re-runs the bundle and compares.
 
+``--closing FILE`` writes the state after the last period
+(:func:`incentives.results.state.render_state`: canonical JSON that records
+its own SHA-256); ``--opening FILE`` reads such a file back and refuses one
+that is not valid (each problem named by its JSON path) or whose content no
+longer matches its SHA-256.
+
 Exit: 0 on success; 1 if the plan has errors or a value cannot be computed;
-2 for a bad period, a missing file or directory, invalid data, ``--no-copy``
+2 for a bad period, a missing file or directory, invalid data, an opening
+state that is not valid or was changed after it was written, ``--no-copy``
 without ``--out``, or an output directory that cannot be written.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -30,7 +36,7 @@ from incentives.cli._common import emit, is_terminal, load
 from incentives.cli._console import print_tables, terminal_console
 from incentives.data import Dataset
 from incentives.errors import UsageError
-from incentives.report.bundle import Bundle, read_state, write_bundle
+from incentives.report.bundle import Bundle, write_bundle
 from incentives.report.files import write_atomically
 from incentives.report.statements_csv import render_csv
 from incentives.report.statements_json import render_run_json
@@ -42,7 +48,7 @@ from incentives.report.statements_table import (
     unpaid_share_lines,
     wage_shortfalls,
 )
-from incentives.results.state import StateSnapshot
+from incentives.results.state import read_state, render_state
 
 __all__ = ["bundle_summary", "run"]
 
@@ -77,7 +83,7 @@ __all__ = ["bundle_summary", "run"]
     "--closing",
     "closing_path",
     metavar="FILE",
-    help="write the state after the last period, for a later run's --opening",
+    help="write the state after the last period (JSON with its own SHA-256), for a later --opening",
 )
 def run(
     plan_path: str,
@@ -150,12 +156,6 @@ def _read(path: str) -> bytes:
             return handle.read()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the opening state ({exc.strerror})") from None
-
-
-def render_state(state: StateSnapshot) -> bytes:
-    """A state snapshot as canonical JSON bytes (sorted keys, final newline)."""
-    data = json.loads(state.model_dump_json())
-    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 def bundle_summary(bundle: Bundle) -> str:

@@ -55,6 +55,8 @@ def hold_back(s: Settlement, c: ir.Component, earnings: list[tuple[str, Decimal]
                 held_in=period.label,
                 release_period=release_period,
                 release_date=hold.day,
+                txn_id=None,
+                waiting=False,
             )
         ]
     s.carry.held.extend(items)
@@ -181,7 +183,17 @@ def _held_by_line(
         if earned > 0:
             weights[txn] = weights.get(txn, Decimal(0)) + earned
     if not weights:
-        return [HeldItem(component=c.name, amount=held, held_in=s.inp.period.label)]
+        return [
+            HeldItem(
+                component=c.name,
+                amount=held,
+                held_in=s.inp.period.label,
+                release_period=None,
+                release_date=None,
+                txn_id=None,
+                waiting=False,
+            )
+        ]
     parts = allocate(held, list(weights.items()), line_unit(s.plan, held), "largest_remainder", "")
     items = []
     for txn, amount in parts.items():
@@ -194,6 +206,7 @@ def _held_by_line(
                 component=c.name,
                 amount=amount,
                 held_in=s.inp.period.label,
+                release_period=None,
                 release_date=day if isinstance(day, date) else None,
                 txn_id=txn,
                 waiting=not isinstance(day, date),

@@ -6,16 +6,24 @@ bundle when ``manifest.json`` is missing, not JSON, of another layout, or
 names a path outside the bundle. :func:`read_checked` reads a file and checks
 its SHA-256. :func:`load_recorded_plan` and :func:`recorded_dataset` rebuild
 the plan and the inputs under the file names recorded at the run, so that
-every trace location comes out as it did then. :func:`compare_outputs`,
-:func:`amount_differences` and the warnings helpers describe what differs.
+every trace location comes out as it did then. :func:`compare_outputs` finds
+each output that is not byte for byte the re-run's and where it first
+differs (line, column, both texts); :func:`amount_differences` lists, from
+``statements.json`` or ``statements.csv``, every amount that differs per
+period, payee and component; :func:`manifest_differences` lists every field
+of ``manifest.json`` that is not what the re-run records (by JSON path), or
+where its bytes first differ. The warnings helpers describe the rest.
 Nothing here writes a file; every list comes out in a fixed order.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,8 +36,12 @@ from incentives.errors import DataError, PlanError, UsageError
 from incentives.pipeline import Plan, check_source
 from incentives.report.diagnostics import summary
 from incentives.report.files import check_relative_path
-from incentives.report.manifest import MANIFEST_FORMAT, dependency_versions, sha256_hex
-from incentives.results import RunResult
+from incentives.report.manifest import (
+    MANIFEST_FORMAT,
+    dependency_versions,
+    render_manifest,
+    sha256_hex,
+)
 from incentives.source import SourceFile
 
 __all__ = [
@@ -41,7 +53,9 @@ __all__ = [
     "amount_differences",
     "compare_outputs",
     "corrupt",
+    "first_difference",
     "load_recorded_plan",
+    "manifest_differences",
     "read_checked",
     "read_manifest",
     "recorded_dataset",
@@ -74,6 +88,9 @@ class FileDifference:
 
     file: str
     reasons: tuple[str, ...]
+    #: Where the bundle's file first differs from the re-run's
+    #: (:func:`first_difference`), or None when one of them is missing.
+    first: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,8 @@ class AmountDifference:
     #: "37.48 USD", or None where the line does not exist on that side.
     recorded: str | None
     recomputed: str | None
+    #: The output the amounts were read from.
+    file: str = "outputs/statements.json"
 
 
 @dataclass(frozen=True)
@@ -102,13 +121,15 @@ class AuditReport:
     amounts: tuple[AmountDifference, ...] = ()
     #: Remarks on the differences (row accounting, unreadable JSON …).
     notes: tuple[str, ...] = ()
+    #: Fields of manifest.json that are not what the re-run records.
+    manifest: tuple[str, ...] = ()
     #: Statements and output files recomputed (0 when nothing was re-run).
     statements: int = 0
     outputs: int = 0
 
     @property
     def identical(self) -> bool:
-        return not self.mismatches and not self.files
+        return not self.mismatches and not self.files and not self.manifest
 
 
 def _relative(name: str) -> str:
@@ -146,6 +167,12 @@ class RecordedOutput(_Recorded):
     sha256: _Sha
 
 
+class RecordedRun(_Recorded):
+    plan: str
+    data: str | None
+    copy_inputs: bool
+
+
 class RecordedOpening(_Recorded):
     file: str
     sha256: _Sha
@@ -158,6 +185,7 @@ class RecordedManifest(_Recorded):
     manifest_format: int
     engine: RecordedEngine
     dependencies: dict[str, str | None]
+    run: RecordedRun
     plan: RecordedPlan
     periods: list[str] = Field(min_length=1)
     inputs: list[RecordedInput]
@@ -320,8 +348,56 @@ def compare_outputs(
         ):
             reasons.append("differs from the re-run")
         if reasons:
-            differences.append(FileDifference(name, tuple(reasons)))
+            first = (
+                first_difference(data, fresh) if data is not None and fresh is not None else None
+            )
+            differences.append(FileDifference(name, tuple(reasons), first))
     return differences
+
+
+#: Characters of a line shown around where it first differs.
+_SHOWN = 60
+
+
+def first_difference(recorded: bytes, recomputed: bytes) -> str | None:
+    r"""Where two files first differ: line and column, and both lines around it.
+
+    None if they are the same bytes. Lines are shown from a little before the
+    first differing character, at most 60 characters of each.
+
+    >>> print(first_difference(b"a,b\n2026-03,15.00,USD\n", b"a,b\n2026-03,1500.00,USD\n"))
+    line 2, column 11: recorded `2026-03,15.00,USD`, recomputed `2026-03,1500.00,USD`
+    >>> print(first_difference(b"a\n", b"a\nb\n"))
+    line 2, column 1: recorded (end of file), recomputed `b`
+    """
+    if recorded == recomputed:
+        return None
+    old_lines = recorded.decode("utf-8", "replace").splitlines(keepends=True)
+    new_lines = recomputed.decode("utf-8", "replace").splitlines(keepends=True)
+    for number, (old, new) in enumerate(zip_longest(old_lines, new_lines), start=1):
+        if old == new:
+            continue
+        column = 0
+        if old is not None and new is not None:
+            while column < min(len(old), len(new)) and old[column] == new[column]:
+                column += 1
+        start = max(0, column - _SHOWN // 3)
+        return (
+            f"line {number}, column {column + 1}: recorded {_excerpt(old, start, new)}, "
+            f"recomputed {_excerpt(new, start, old)}"
+        )
+    return None  # pragma: no cover - different bytes decode to different text or lines
+
+
+def _excerpt(line: str | None, start: int, other: str | None) -> str:
+    if line is None:
+        return "(end of file)"
+    if other is None or line.rstrip("\r\n") != other.rstrip("\r\n"):
+        line = line.rstrip("\r\n")  # the ending is shown only when it is what differs
+    piece = line[start : start + _SHOWN]
+    before = "…" if start > 0 else ""
+    after = "…" if start + _SHOWN < len(line) else ""
+    return f"`{before}{piece}{after}`"
 
 
 def unlisted_outputs(root: Path, manifest: RecordedManifest) -> list[str]:
@@ -339,36 +415,56 @@ def unlisted_outputs(root: Path, manifest: RecordedManifest) -> list[str]:
 _Key = tuple[str, str]
 
 
-def amount_differences(path: Path, result: RunResult) -> tuple[list[AmountDifference], list[str]]:
-    """Amounts that differ between the recorded ``statements.json`` and ``result``, and notes."""
-    recomputed = result.model_dump(mode="json")
+def amount_differences(
+    name: str, recorded: bytes | None, recomputed: bytes
+) -> tuple[list[AmountDifference], list[str]]:
+    """Amounts that differ between an output's recorded and recomputed bytes, and notes.
+
+    ``name`` is ``outputs/statements.json`` or ``outputs/statements.csv``;
+    amounts are compared per period, payee and component (and ``total``).
+    """
+    short = name.rsplit("/", 1)[-1]
+    read = _json_amounts if name.endswith(".json") else _csv_amounts
+    new, new_rows = read(recomputed)
     try:
-        recorded = json.loads(path.read_bytes())
-        old = _amounts(recorded)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
-        return [], [f"the recorded statements cannot be read ({reason}); no amount compared"]
-    new = _amounts(recomputed)
+        if recorded is None:
+            raise FileNotFoundError("missing")
+        old, old_rows = read(recorded)
+    except (ValueError, KeyError, TypeError, AttributeError, FileNotFoundError) as exc:
+        return [], [f"the recorded {short} cannot be read ({exc}); no amount in it compared"]
     differences = []
     for key in [*new, *sorted(k for k in old if k not in new)]:
         before, after = old.get(key, {}), new.get(key, {})
         for component in [*after, *(c for c in before if c not in after)]:
             if before.get(component) != after.get(component):
                 differences.append(
-                    AmountDifference(*key, component, before.get(component), after.get(component))
+                    AmountDifference(
+                        *key, component, before.get(component), after.get(component), name
+                    )
                 )
     notes = []
-    if recorded.get("rows") != recomputed["rows"]:
+    if old_rows != new_rows:
         notes.append(
-            f"row accounting differs: recorded {json.dumps(recorded.get('rows'), sort_keys=True)}"
-            f", recomputed {json.dumps(recomputed['rows'], sort_keys=True)}"
+            f"row accounting in {short} differs: recorded {json.dumps(old_rows, sort_keys=True)}"
+            f", recomputed {json.dumps(new_rows, sort_keys=True)}"
         )
     if not differences:
-        notes.append(
-            "no amount in statements.json differs; the differing files differ in other content "
-            "(traces, names, text, or the layout of a rendered file)"
-        )
+        notes.append(f"no amount in {short} differs; it differs in other content")
     return differences, notes
+
+
+def _json_amounts(data: bytes) -> tuple[dict[_Key, dict[str, str]], Any]:
+    parsed = json.loads(data)
+    return _amounts(parsed), parsed.get("rows")
+
+
+def _csv_amounts(data: bytes) -> tuple[dict[_Key, dict[str, str]], Any]:
+    """(period, payee) → component → "amount currency", from statements.csv, in file order."""
+    found: dict[_Key, dict[str, str]] = {}
+    for row in csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")):
+        key = (str(row["period"]), str(row["payee"]))
+        found.setdefault(key, {})[str(row["component"])] = f"{row['amount']} {row['currency']}"
+    return found, None
 
 
 def _amounts(data: Any) -> dict[_Key, dict[str, str]]:
@@ -382,3 +478,90 @@ def _amounts(data: Any) -> dict[_Key, dict[str, str]]:
         lines["total"] = f"{statement['total']} {statement['currency']}"
         found[(str(statement["period"]), str(statement["payee"]))] = lines
     return found
+
+
+#: Most manifest fields listed as differing.
+MAX_FIELDS = 20
+
+
+def manifest_differences(
+    recorded: bytes, expected: Mapping[str, Any], reported: Collection[str] = ()
+) -> list[str]:
+    """Every field of the recorded manifest that is not the re-run's (``rows.read: …``).
+
+    ``expected`` is the manifest the re-run writes, with the recorded engine
+    and dependency versions (those are warnings). The entries of ``outputs``
+    that describe a file in ``reported`` (an output already found to differ)
+    are left out. When every field is equal but the bytes are not, the one
+    difference is where the bytes first differ. At most :data:`MAX_FIELDS`
+    are listed.
+    """
+    try:
+        data = json.loads(recorded)
+    except ValueError as exc:  # read_manifest parsed it: only if it changed since
+        return [f"not JSON ({exc})"]
+    expected = _as_reported(data, expected, reported)
+    found = _fields(data, expected, "")
+    if not found:
+        first = first_difference(recorded, render_manifest(expected).encode("utf-8"))
+        if first is not None:
+            found.append(f"not laid out as incentives writes it: {first}")
+    if len(found) > MAX_FIELDS:
+        found[MAX_FIELDS:] = [f"… and {len(found) - MAX_FIELDS} more"]
+    return found
+
+
+def _as_reported(
+    data: Any, expected: Mapping[str, Any], reported: Collection[str]
+) -> Mapping[str, Any]:
+    """``expected`` with the recorded ``outputs`` entry of each file in ``reported``."""
+    old, new = data.get("outputs") if isinstance(data, dict) else None, expected.get("outputs")
+    if not reported or not isinstance(old, list) or not isinstance(new, list):
+        return expected
+    outputs = [
+        a if isinstance(a, dict) and a.get("file") == b["file"] and b["file"] in reported else b
+        for a, b in zip(old, new, strict=False)
+    ]
+    return {**expected, "outputs": outputs + new[len(outputs) :]}
+
+
+def _fields(old: Any, new: Any, path: str) -> list[str]:
+    if isinstance(old, dict) and isinstance(new, dict):
+        found = []
+        for key in sorted(set(old) | set(new)):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in old:
+                found.append(f"{where}: missing; the re-run writes {_shown(new[key])}")
+            elif key not in new:
+                found.append(f"{where}: recorded {_shown(old[key])}; the re-run writes no such key")
+            else:
+                found.extend(_fields(old[key], new[key], where))
+        return found
+    if isinstance(old, list) and isinstance(new, list):
+        found = []
+        for index, (a, b) in enumerate(zip_longest(old, new)):
+            where = f"{path}[{_label(a, b, index)}]"
+            if index >= len(old):
+                found.append(f"{where}: missing; the re-run writes {_shown(b)}")
+            elif index >= len(new):
+                found.append(f"{where}: recorded {_shown(a)}; the re-run writes no such entry")
+            else:
+                found.extend(_fields(a, b, where))
+        return found
+    if _shown(old, 10**9) != _shown(new, 10**9):
+        return [f"{path}: recorded {_shown(old)}, recomputed {_shown(new)}"]
+    return []
+
+
+def _label(old: Any, new: Any, index: int) -> str:
+    """An entry of a list by what it names (its table or file), if both sides name the same."""
+    for key in ("table", "file"):
+        if isinstance(old, dict) and isinstance(new, dict) and old.get(key) == new.get(key):
+            if isinstance(new.get(key), str):
+                return str(new[key])
+    return str(index)
+
+
+def _shown(value: Any, width: int = 60) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return text if len(text) <= width else f"{text[: width - 1]}…"

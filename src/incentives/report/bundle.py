@@ -17,18 +17,22 @@ plan and input files, the paths as the user gave them, the periods and the
 installed versions (:mod:`incentives.report.manifest`): the same run from
 any working directory writes the same bundle.
 
-:func:`audit_bundle` reads the manifest (a missing or corrupt one raises
+:func:`audit_bundle` reads the manifest (a missing or corrupt one, or a
+``data_dir`` that is not a directory, raises
 :class:`~incentives.errors.UsageError`), checks the SHA-256 of the plan copy
 and of every input (the bundle's copies, or the files of ``data_dir``), and
 stops there with the mismatches if any differs. Otherwise it re-runs the plan
 on those inputs for the recorded periods, under the recorded file names (the
 traces name them), renders the outputs exactly as :func:`write_bundle` does,
-and compares each with the recorded file byte for byte. An engine or
-dependency version that differs from the recorded one is a warning, not a
-finding; the recomputed result carries the recorded engine string so that
-only what was computed is compared. The :class:`AuditReport` lists the files
-that differ and, from the recorded ``statements.json``, every amount that
-differs per period, payee and component.
+and compares each with the recorded file byte for byte; it also builds the
+manifest the re-run writes and compares it with ``manifest.json``, field by
+field and byte for byte. An engine or dependency version that differs from
+the recorded one is a warning, not a finding: the recomputed result and
+manifest carry the recorded versions so that only what was computed is
+compared. The :class:`AuditReport` lists the files that differ, each with
+its first differing line; from the recorded ``statements.json`` and
+``statements.csv``, every amount that differs per period, payee and
+component; and every field of the manifest that differs, by JSON path.
 
 Statement file names: a payee id of lowercase ASCII letters, digits, ``.``,
 ``_`` and ``-`` (at most 64, starting with a letter or digit, not a Windows
@@ -58,7 +62,7 @@ from incentives.report.manifest import build_manifest, render_manifest, sha256_h
 from incentives.report.statements_csv import render_csv
 from incentives.report.statements_json import render_run_json
 from incentives.results import RunResult
-from incentives.results.state import StateSnapshot
+from incentives.results.state import read_state
 
 __all__ = [
     "MANIFEST",
@@ -215,21 +219,6 @@ def build_bundle(
 OPENING = "inputs/opening.json"
 
 
-def read_state(data: bytes, name: str) -> StateSnapshot:
-    """An opening state from its JSON bytes.
-
-    Raises:
-        UsageError: the bytes are not a state snapshot, naming the file.
-    """
-    try:
-        return StateSnapshot.model_validate_json(data)
-    except ValueError as exc:
-        first = str(exc).splitlines()[0]
-        raise UsageError(
-            f"{name}: not an opening state written by `incentives run` ({first})"
-        ) from None
-
-
 def write_bundle(
     directory: str | os.PathLike[str],
     plan: Plan,
@@ -329,13 +318,18 @@ def audit_bundle(path: str | os.PathLike[str], *, data_dir: str | None = None) -
             instead of the bundle's copies; required when it has none.
 
     Raises:
-        UsageError: the manifest is missing or corrupt, or the bundle has no
-            input copies and no ``data_dir`` is given.
-        PlanError, DataError, EvaluationError: the recorded plan or inputs
-            no longer load or run (an engine that changed incompatibly).
+        UsageError: the manifest is missing or corrupt, ``data_dir`` is not
+            a directory, or the bundle has no input copies and no
+            ``data_dir`` is given.
+        PlanError, DataError, EvaluationError: the recorded plan, inputs or
+            opening state no longer load or run (an engine that changed
+            incompatibly).
     """
     root = Path(path)
     manifest = _audit.read_manifest(root)
+    if data_dir is not None and not Path(data_dir).is_dir():
+        what = "is not a directory" if Path(data_dir).exists() else "does not exist"
+        raise UsageError(f"data directory `{os.fspath(data_dir)}` {what}")
     warnings = _audit.version_warnings(manifest)
     plan_bytes = _audit.read_checked(
         "plan", manifest.plan.file, root / manifest.plan.copy_path, manifest.plan.sha256
@@ -382,8 +376,37 @@ def audit_bundle(path: str | os.PathLike[str], *, data_dir: str | None = None) -
     warnings.extend(_audit.unlisted_outputs(root, manifest))
     amounts: list[AmountDifference] = []
     notes: list[str] = []
-    if files:
-        amounts, notes = _audit.amount_differences(root / STATEMENTS_JSON, result)
+    differing = {f.file for f in files}
+    for name in (STATEMENTS_JSON, STATEMENTS_CSV):
+        if name in differing and name in recomputed:
+            changed, said = _audit.amount_differences(name, _read(root / name), recomputed[name])
+            amounts.extend(changed)
+            notes.extend(said)
+    expected = build_manifest(
+        plan_file=manifest.plan.file,
+        plan_bytes=plan_bytes,
+        plan=plan.ir,
+        dataset=dataset,
+        result=result,
+        outputs=recomputed,
+        data_dir=manifest.run.data,
+        plan_copy=manifest.plan.copy_path,
+        input_copies=_recorded_copies(manifest),
+        statements=[
+            {"period": s.period, "payee": s.payee, "file": statement_file(s.period, s.payee)}
+            for s in result.statements
+        ],
+        opening=(
+            {"file": o.file, "sha256": o.sha256, "copy": o.copy_path}
+            if (o := manifest.opening) is not None
+            else None
+        ),
+    )
+    # The versions are compared above, as warnings; the rest is what the re-run records.
+    expected["engine"] = {"name": "incentives", "version": manifest.engine.version}
+    expected["dependencies"] = dict(manifest.dependencies)
+    recorded_manifest = _read(root / MANIFEST) or b""
+    fields = _audit.manifest_differences(recorded_manifest, expected, differing)
     return AuditReport(
         os.fspath(path),
         tuple(warnings),
@@ -391,6 +414,20 @@ def audit_bundle(path: str | os.PathLike[str], *, data_dir: str | None = None) -
         tuple(files),
         tuple(amounts),
         tuple(notes),
+        manifest=tuple(fields),
         statements=len(result.statements),
         outputs=len(recomputed),
     )
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _recorded_copies(manifest: _audit.RecordedManifest) -> dict[str, str] | None:
+    """Table → where its copy is, as recorded (None when the bundle holds no copy)."""
+    copies = {e.table: e.copy_path for e in manifest.inputs if e.copy_path is not None}
+    return copies or None
