@@ -123,6 +123,13 @@ class Span:
     end: int = 0
 
     def __str__(self) -> str:
+        """``file:line:column``, or ``file:row`` for a whole row of data (column 0).
+
+        >>> str(Span("p.plan", 3, 7, 3, 9)), str(Span("ledger.csv", 12, 0, 12, 1))
+        ('p.plan:3:7', 'ledger.csv:12')
+        """
+        if self.column == 0:
+            return f"{self.file}:{self.line}"
         return f"{self.file}:{self.line}:{self.column}"
 
     def to(self, other: Span) -> Span:
