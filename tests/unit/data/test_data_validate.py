@@ -596,3 +596,24 @@ def test_a_split_of_a_line_with_a_bad_cell_is_not_also_an_unknown_line(
     (directory / "splits.csv").write_text(splits)
     found = failures(directory, req)
     assert [where(d)[0] for d in found] == ["D603"]
+
+
+def test_dates_and_periods_with_full_width_digits_are_refused(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    # int() reads `２０２６` as 2026; a date or period is written with 0 to 9,
+    # as an amount is.
+    directory = write_dir(
+        ledger=LEDGER.replace("2026-01-06", "２０２６-01-06"),
+        roster=ROSTER.replace("2025-01-01", "2025-0１-01"),
+        quotas=QUOTAS.replace("alice,2026-Q1", "alice,２０２６-Q1"),
+        metrics=METRICS.replace("bob,2026-01,csat", "bob,2026-０1,csat"),
+    )
+    found = failures(directory, req)
+    assert [where(d) for d in found] == [
+        ("D603", "ledger.csv", 2, 2),
+        ("D603", "metrics.csv", 3, 2),
+        ("D603", "quotas.csv", 2, 2),
+        ("D603", "roster.csv", 2, 6),
+    ]
+    assert all(d.hint and d.hint.startswith("write the digits as 0 to 9") for d in found)
