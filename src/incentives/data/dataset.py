@@ -12,6 +12,9 @@ reports them together with the problems of every other row.
 (:class:`DataRequirements`) and returns :class:`ValidatedData`, or raises one
 ``DataError`` carrying every problem, sorted by file, row, column and code, at
 most 200 per file. Nothing is computed from a dataset that failed validation.
+Reading and validating run in the engine's own decimal context
+(:func:`~incentives.money.evaluation_context`): the caller's context (its
+precision, its traps) changes nothing.
 
 :class:`ValidatedData` does not depend on row order or source: the ledger is
 sorted by ``txn_id``, the mappings by key, and rows compare equal whatever
@@ -63,7 +66,7 @@ from incentives.data.validate import (
 )
 from incentives.diagnostics import Diagnostic
 from incentives.errors import UsageError
-from incentives.money import is_currency
+from incentives.money import evaluation_context, is_currency
 from incentives.periods import PeriodScheme
 from incentives.values import ColumnType, Value
 
@@ -171,6 +174,7 @@ class Dataset:
         object.__setattr__(self, "problems", tuple(self.problems))
 
     @classmethod
+    @evaluation_context()
     def from_dir(cls, path: str | os.PathLike[str]) -> Dataset:
         """Read a dataset from a directory of CSV files.
 
@@ -228,6 +232,7 @@ class Dataset:
         return cls(tables, digests, ragged)
 
     @classmethod
+    @evaluation_context()
     def from_records(
         cls,
         *,
@@ -269,6 +274,7 @@ class Dataset:
         return cls.from_tables(**tables)
 
     @classmethod
+    @evaluation_context()
     def from_tables(
         cls,
         *,
@@ -321,6 +327,7 @@ class Dataset:
         """Table name → SHA-256 of the file's bytes (of the canonical CSV for records)."""
         return dict(self.digests)
 
+    @evaluation_context()
     def validate(self, req: DataRequirements) -> ValidatedData:
         """Check every table against what the plan needs.
 

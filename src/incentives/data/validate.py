@@ -10,6 +10,11 @@ text of every row, so a row with a bad amount still has its payee checked,
 and a payee or txn_id is known if any row names it, even one with a bad cell
 or the wrong number of cells (reported once, where it is, never again as an
 unknown key elsewhere).
+
+Every ``check_*`` runs in the engine's own decimal context
+(:func:`~incentives.money.evaluation_context`), whatever the caller's: a low
+precision or a trap on ``Rounded`` set by the caller changes neither what is
+accepted nor what is raised.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from incentives.data.models import (
 )
 from incentives.data.tables import RawRow, RawTable, other_separator
 from incentives.diagnostics import Diagnostic, Related
-from incentives.money import format_decimal, is_currency
+from incentives.money import evaluation_context, format_decimal, is_currency
 from incentives.values import ColumnType, Value
 
 if TYPE_CHECKING:
@@ -236,6 +241,7 @@ def _column_hint(column: str, table: RawTable) -> str:
     return f"add a `{column}` column to the header, with a value on every row"
 
 
+@evaluation_context()
 def check_ledger(
     table: RawTable, req: DataRequirements, roster: frozenset[str] | None, found: list[Diagnostic]
 ) -> list[LedgerLine]:
@@ -269,6 +275,7 @@ def check_ledger(
     return sorted(lines, key=lambda line: line.txn_id)
 
 
+@evaluation_context()
 def check_roster(
     table: RawTable, req: DataRequirements, found: list[Diagnostic]
 ) -> tuple[dict[str, Payee], frozenset[str] | None]:
@@ -355,6 +362,7 @@ def _check_cycles(checker: _Checker, payees: Mapping[str, Payee]) -> None:
         )
 
 
+@evaluation_context()
 def check_quotas(
     table: RawTable, req: DataRequirements, roster: frozenset[str] | None, found: list[Diagnostic]
 ) -> dict[tuple[str, str], QuotaEntry]:
@@ -380,6 +388,7 @@ def check_quotas(
     return dict(sorted(quotas.items()))
 
 
+@evaluation_context()
 def check_metrics(
     table: RawTable, req: DataRequirements, roster: frozenset[str] | None, found: list[Diagnostic]
 ) -> tuple[dict[tuple[str, str, str], MetricEntry], dict[str, int]]:
@@ -412,6 +421,7 @@ def check_metrics(
     return dict(sorted(metrics.items())), dict(sorted(ignored.items()))
 
 
+@evaluation_context()
 def check_splits(
     table: RawTable,
     req: DataRequirements,
@@ -485,6 +495,7 @@ def check_splits(
     }
 
 
+@evaluation_context()
 def check_fx(
     table: RawTable, req: DataRequirements, found: list[Diagnostic]
 ) -> dict[tuple[str, str], tuple[FxRate, ...]]:
