@@ -15,6 +15,11 @@ Every ``check_*`` runs in the engine's own decimal context
 (:func:`~incentives.money.evaluation_context`), whatever the caller's: a low
 precision or a trap on ``Rounded`` set by the caller changes neither what is
 accepted nor what is raised.
+
+Text the plan reads (a declared ledger column or roster field, a text metric,
+the roster's ``plan`` column) is compared exactly, so a cell of it with spaces
+around its text is refused (``D603``), as a key is, rather than silently
+matching nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from incentives.data import _report
-from incentives.data.cells import CellError, parse_cell
+from incentives.data.cells import CellError, padded_text, parse_cell
 from incentives.data.models import (
     FxRate,
     LedgerLine,
@@ -79,6 +84,9 @@ ROSTER_STANDARD: Mapping[str, ColumnType] = {
     "plan": ColumnType.TEXT,
 }
 _CURRENCY_COLUMNS = frozenset({"currency", "payout_currency"})
+#: Standard roster text columns the engine reads whatever the plan declares:
+#: a payee whose ``plan`` is not the plan's name is on another plan.
+_ROSTER_ALWAYS_READ = frozenset({"plan"})
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -297,6 +305,14 @@ def check_roster(
         return {}, None
     ids = frozenset(key for key in table.keys("payee") if is_key(key))
     standard = [c for c in ROSTER_STANDARD if c in checker.positions]
+    # Standard text the plan reads (keys and currencies have checks of their own).
+    texts = [
+        c
+        for c in standard
+        if ROSTER_STANDARD[c] is ColumnType.TEXT
+        and c not in ("manager", "payout_currency")
+        and (c in req.roster_fields or c in _ROSTER_ALWAYS_READ)
+    ]
     payees: dict[str, Payee] = {}
     seen: dict[Any, int] = {}
     for row in table.rows:
@@ -325,11 +341,18 @@ def check_roster(
                     "and does not convert",
                     "add `fx … pay in payout currency` to the plan, or fix the roster",
                 )
+        padded = False
+        for column in texts:
+            text = checker.cell(row, column)
+            if text != text.strip():
+                padded = True
+                error = padded_text(text)
+                checker.report(_report.BAD_CELL, row.number, column, error.message, error.hint)
         fields = checker.typed(row, custom)
         data: dict[str, Any] = {"id": payee_id, "fields": fields or {}, "ref": checker.ref(row)}
         data |= {c: checker.cell(row, c) for c in standard}
         payee = checker.model(Payee, row, data, {})
-        if payee is not None and fields is not None and not no_fte:
+        if payee is not None and fields is not None and not no_fte and not padded:
             payees.setdefault(payee.id, payee)
     _check_cycles(checker, payees)
     return dict(sorted(payees.items())), ids

@@ -617,3 +617,78 @@ def test_dates_and_periods_with_full_width_digits_are_refused(
         ("D603", "roster.csv", 2, 6),
     ]
     assert all(d.hint and d.hint.startswith("write the digits as 0 to 9") for d in found)
+
+
+# --- text the plan reads, with spaces around it ----------------------------------------
+
+
+def test_declared_text_with_spaces_around_it_is_refused(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    # `widget ` would silently not match "widget" in the plan.
+    ledger = LEDGER.replace("USD,widget,3", "USD,widget ,3")
+    roster = ROSTER.replace(",north", ", north")
+    found = failures(write_dir(ledger=ledger, roster=roster), req)
+    assert [(where(d), d.message, d.hint) for d in found] == [
+        (
+            ("D603", "ledger.csv", 3, 6),
+            "column `product`: `widget ` has spaces around it",
+            "remove the spaces: `widget`",
+        ),
+        (
+            ("D603", "roster.csv", 2, 10),
+            "column `region`: ` north` has spaces around it",
+            "remove the spaces: `north`",
+        ),
+    ]
+
+
+def test_the_roster_plan_with_spaces_around_it_is_refused(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    # `standard ` is not the plan's name: every payee would be on another plan.
+    roster = ROSTER.replace(",standard,", ",standard ,")
+    found = failures(write_dir(roster=roster), req)
+    assert [(where(d), d.message, d.hint) for d in found] == [
+        (
+            ("D603", "roster.csv", row, 9),
+            "column `plan`: `standard ` has spaces around it",
+            "remove the spaces: `standard`",
+        )
+        for row in (2, 3)
+    ]
+
+
+def test_standard_roster_text_is_checked_when_the_plan_reads_it(write_dir: WriteDir) -> None:
+    roster = ROSTER.replace("Bob Bell,rep,", " Bob Bell,rep ,")
+    # `role` is declared, `name` is not (shown in statements, never compared).
+    found = failures(write_dir(roster=roster), requirements())
+    assert [(where(d), d.message) for d in found] == [
+        (("D603", "roster.csv", 3, 3), "column `role`: `rep ` has spaces around it")
+    ]
+    data = Dataset.from_dir(write_dir(roster=roster)).validate(requirements(roster_fields={}))
+    assert data.roster["bob"].name == " Bob Bell"
+
+
+def test_a_text_metric_with_spaces_around_it_is_refused(write_dir: WriteDir) -> None:
+    metrics = "payee,period,name,value\nalice,2026-01,tier,gold \nbob,2026-01,tier,   \n"
+    req = requirements(metrics={"tier": (ColumnType.TEXT, None)})
+    found = failures(write_dir(metrics=metrics), req)
+    assert [(where(d), d.message, d.hint) for d in found] == [
+        (
+            ("D603", "metrics.csv", 2, 4),
+            "column `value`: `gold ` has spaces around it",
+            "remove the spaces: `gold`",
+        ),
+        (
+            ("D603", "metrics.csv", 3, 4),
+            "column `value`: the cell holds only spaces",
+            "leave it empty, or write the value",
+        ),
+    ]
+
+
+def test_undeclared_text_columns_are_not_read(write_dir: WriteDir) -> None:
+    ledger = LEDGER.replace("USD,widget,3", "USD,widget ,3")
+    data = Dataset.from_dir(write_dir(ledger=ledger)).validate(requirements(ledger_columns={}))
+    assert len(data.ledger) == 3
