@@ -40,6 +40,7 @@ __all__ = [
     "SHARES",
     "TOO_MANY",
     "UNKNOWN_LINE",
+    "UNKNOWN_METRIC",
     "UNKNOWN_PAYEE",
     "data_error",
     "finish",
@@ -63,6 +64,7 @@ TOO_MANY = "D613"
 MANAGER_CYCLE = "D614"
 SHARES = "D615"
 UNKNOWN_LINE = "D616"
+UNKNOWN_METRIC = "D619"
 
 #: Most diagnostics reported for one file; the rest are counted in one more.
 MAX_PER_FILE = 200

@@ -40,6 +40,9 @@ is the 1-based position in the header, or 0 for a whole row or file):
 * ``D614`` the roster's manager chain loops
 * ``D615`` a split's shares do not add up to 100%, or name an undeclared credit type
 * ``D616`` a split names a txn_id that is not in the ledger
+* ``D619`` a metrics row names a metric the plan does not declare, but one it
+  does in other capitals or misspelt (other names are not read: counted in
+  :attr:`ValidatedData.ignored_metrics`)
 """
 
 from __future__ import annotations
@@ -90,7 +93,8 @@ class DataRequirements:
     #: Roster columns the plan reads. Standard columns keep their fixed types.
     roster_fields: Mapping[str, ColumnType] = field(default_factory=dict)
     #: Metrics the plan reads: name → (type, default). Rows of other metrics
-    #: are ignored; a missing metric is the evaluator's to report.
+    #: are ignored, except a name close to a declared one (D619); a missing
+    #: metric is the evaluator's to report.
     metrics: Mapping[str, tuple[ColumnType, Value | None]] = field(default_factory=dict)
     #: The periods quotas are set for; None when the plan reads no quotas.
     quota_scheme: PeriodScheme | None = None
@@ -129,7 +133,8 @@ class ValidatedData:
     metrics: Mapping[tuple[str, str, str], MetricEntry]
     #: Data rows read per table supplied (ignored rows included).
     rows_read: dict[str, int]
-    #: Rows of metrics the plan does not declare, by metric name, in name order.
+    #: Rows of metrics the plan does not declare, by metric name, in name order
+    #: (names far from every declared one: a close name is an error, D619).
     ignored_metrics: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     #: Shares of split lines by txn_id (empty unless the plan splits).
     splits: Mapping[str, tuple[SplitEntry, ...]] = field(

@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from incentives.check.suggest import closest
 from incentives.data import _report
 from incentives.data.cells import CellError, padded_text, parse_cell
 from incentives.data.models import (
@@ -417,8 +418,12 @@ def check_metrics(
 ) -> tuple[dict[tuple[str, str, str], MetricEntry], dict[str, int]]:
     """Metrics that passed, keyed and sorted by (payee, period, name).
 
-    Rows of metrics the plan does not declare are skipped unread; they are
-    counted by name in the second result.
+    Rows of metrics the plan does not declare are skipped unread (a metrics
+    file may be shared by several plans); they are counted by name in the
+    second result. A name that is a declared one in other capitals, or close
+    to one (:func:`~incentives.check.suggest.closest`), is a mistake rather
+    than another plan's metric: it is reported (``D619``) with the name meant,
+    since its rows would otherwise leave the metric to its default.
     """
     checker = _Checker(table, found)
     if not checker.require(dict.fromkeys(METRIC_COLUMNS, "every metrics table has it")):
@@ -429,7 +434,18 @@ def check_metrics(
     for row in table.rows:
         name = checker.cell(row, "name")
         if name not in req.metrics and is_key(name):
-            ignored[name] += 1
+            meant = _meant_metric(name, req.metrics)
+            if meant is None:
+                ignored[name] += 1
+                continue
+            checker.report(
+                _report.UNKNOWN_METRIC,
+                row.number,
+                "name",
+                f"`{name}` is not a metric the plan declares",
+                f"did you mean `{meant}`? metric names must match the plan's exactly",
+            )
+            checker.known_payee(roster, row, "payee")
             continue
         kind = req.metrics[name][0] if name in req.metrics else ColumnType.TEXT
         checker.known_payee(roster, row, "payee")
@@ -442,6 +458,24 @@ def check_metrics(
             checker.unique(seen, key, row, "period", what)
             metrics.setdefault(key, entry)
     return dict(sorted(metrics.items())), dict(sorted(ignored.items()))
+
+
+def _meant_metric(name: str, declared: Iterable[str]) -> str | None:
+    """The declared metric ``name`` is a case variant or a misspelling of, if any.
+
+    >>> _meant_metric("CSAT", ["csat"]), _meant_metric("cast", ["csat"])
+    ('csat', 'csat')
+    >>> _meant_metric("hours", ["csat"]) is None
+    True
+    """
+    by_folded: dict[str, str] = {}
+    for metric in sorted(declared):
+        by_folded.setdefault(metric.casefold(), metric)
+    folded = name.casefold()
+    if folded in by_folded:
+        return by_folded[folded]
+    close = closest(folded, by_folded)
+    return None if close is None else by_folded[close]
 
 
 @evaluation_context()

@@ -692,3 +692,35 @@ def test_undeclared_text_columns_are_not_read(write_dir: WriteDir) -> None:
     ledger = LEDGER.replace("USD,widget,3", "USD,widget ,3")
     data = Dataset.from_dir(write_dir(ledger=ledger)).validate(requirements(ledger_columns={}))
     assert len(data.ledger) == 3
+
+
+# --- D619 metric names close to a declared one ----------------------------------------
+
+
+@pytest.mark.parametrize("name", ["CSAT", "Csat", "cast", "csatt", "sat"])
+def test_a_metric_name_close_to_a_declared_one_is_an_error(
+    write_dir: WriteDir, req: DataRequirements, name: str
+) -> None:
+    # Ignored, the row would silently leave `csat` to its default.
+    problem = the_one(failures(write_dir(metrics=METRICS + f"alice,2026-02,{name},90%\n"), req))
+    assert where(problem) == ("D619", "metrics.csv", 5, 3)
+    assert problem.message == f"column `name`: `{name}` is not a metric the plan declares"
+    assert problem.hint == "did you mean `csat`? metric names must match the plan's exactly"
+
+
+def test_a_misspelt_metric_row_still_has_its_payee_checked(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    found = failures(write_dir(metrics=METRICS + "zed,2026-02,CSAT,90%\n"), req)
+    assert [where(d) for d in found] == [
+        ("D605", "metrics.csv", 5, 1),
+        ("D619", "metrics.csv", 5, 3),
+    ]
+
+
+def test_metric_names_far_from_every_declared_one_are_other_plans_metrics(
+    write_dir: WriteDir,
+) -> None:
+    metrics = METRICS + "bob,2026-02,nps,40\nbob,2026-02,csat_score,4\n"
+    data = Dataset.from_dir(write_dir(metrics=metrics)).validate(requirements())
+    assert data.ignored_metrics == {"csat_score": 1, "hours": 1, "nps": 1}
