@@ -42,6 +42,7 @@ __all__ = [
     "UNKNOWN_LINE",
     "UNKNOWN_METRIC",
     "UNKNOWN_PAYEE",
+    "UNREADABLE",
     "data_error",
     "finish",
     "place",
@@ -65,6 +66,7 @@ MANAGER_CYCLE = "D614"
 SHARES = "D615"
 UNKNOWN_LINE = "D616"
 UNKNOWN_METRIC = "D619"
+UNREADABLE = "D620"
 
 #: Most diagnostics reported for one file; the rest are counted in one more.
 MAX_PER_FILE = 200

@@ -19,8 +19,13 @@ found, as diagnostics:
 
 Fully blank lines are not rows and are skipped. When no usable table can be
 built (D601, D608, D610, a duplicate column name, another separator) the
-table is None. A path that cannot be read at all is the caller's mistake:
-:class:`UsageError`.
+table is None. :func:`read_csv` reads only a regular file (or a link to one):
+a path that does not exist, a directory, a named pipe, a device such as
+``/dev/zero``, a link to nothing, or a file that cannot be read is the
+caller's mistake, a :class:`UsageError`, raised before a byte is read
+(:func:`read_file` raises :class:`UnreadableFile`, which
+:meth:`Dataset.from_dir <incentives.data.dataset.Dataset.from_dir>` reports
+as ``D620``).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import csv
 import io
 import os
 import re
+import stat
 from pathlib import Path
 
 from incentives.data import _report
@@ -36,7 +42,7 @@ from incentives.data.tables import RawRow, RawTable, header_problems, other_sepa
 from incentives.diagnostics import Diagnostic
 from incentives.errors import UsageError
 
-__all__ = ["parse_csv", "read_bytes", "read_csv"]
+__all__ = ["UnreadableFile", "parse_csv", "read_bytes", "read_csv", "read_file"]
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
@@ -61,15 +67,118 @@ def read_csv(path: str | os.PathLike[str], name: str) -> tuple[RawTable | None, 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """The bytes of a file, or a :class:`UsageError` that says why not."""
+    try:
+        return read_file(path)
+    except UnreadableFile as exc:
+        raise UsageError(exc.message if exc.missing else f"{exc.message}; {exc.hint}") from None
+
+
+class UnreadableFile(Exception):
+    """A path that is not a regular file that can be read.
+
+    ``message`` says what it is (naming the path as given), ``hint`` what to
+    do; ``missing`` is true when there is nothing at all at the path.
+    """
+
+    def __init__(self, message: str, hint: str, *, missing: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.missing = missing
+
+
+#: Open without blocking on a named pipe, and never hand the file to a child.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def read_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a regular file (a link to one is followed).
+
+    Anything else is refused before a byte is read: a directory, a named pipe
+    (which would block), a device (``/dev/zero`` never ends), a socket, a link
+    to nothing. The file is checked once opened (``fstat``), so what is read
+    is what was checked.
+
+    Raises:
+        UnreadableFile: naming the path and what it is; a path that does not
+            exist at all (not even as a link) too.
+    """
     source = os.fspath(path)
     try:
-        return Path(path).read_bytes()
+        descriptor = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
-        raise UsageError(f"no such file: `{source}`") from None
-    except IsADirectoryError:
-        raise UsageError(f"`{source}` is a directory, not a CSV file") from None
+        raise _missing(Path(path), source) from None
     except OSError as exc:
-        raise UsageError(f"cannot read `{source}`: {exc.strerror or exc}") from None
+        if Path(path).is_dir():  # Windows cannot open a directory at all
+            raise _not_a_file(Path(path), source, "a directory") from None
+        raise _cannot_read(source, exc) from None
+    try:
+        kind = _kind(os.fstat(descriptor).st_mode)
+    except OSError as exc:
+        os.close(descriptor)
+        raise _cannot_read(source, exc) from None
+    if kind is not None:
+        os.close(descriptor)
+        raise _not_a_file(Path(path), source, kind)
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            return file.read()
+        except OSError as exc:
+            raise _cannot_read(source, exc) from None
+
+
+_REPLACE = "put the CSV file itself in its place (export the table again)"
+
+
+def _kind(mode: int) -> str | None:
+    """What a file that is not a regular one is, as a person names it (None: regular)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _target(path: Path) -> str | None:
+    """Where a symbolic link points, or None if ``path`` is not one."""
+    try:
+        return str(path.readlink()) if path.is_symlink() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _not_a_file(path: Path, source: str, kind: str) -> UnreadableFile:
+    target = _target(path)
+    link = f" (a link to `{target}`)" if target is not None else ""
+    return UnreadableFile(f"`{source}`{link} is {kind}, not a file: it is not read", _REPLACE)
+
+
+def _missing(path: Path, source: str) -> UnreadableFile:
+    target = _target(path)
+    if target is not None:
+        return UnreadableFile(
+            f"`{source}` is a link to `{target}`, which does not exist",
+            "point the link at the CSV file, or delete the link",
+        )
+    return UnreadableFile(f"no such file: `{source}`", "check the path", missing=True)
+
+
+def _cannot_read(source: str, exc: OSError) -> UnreadableFile:
+    return UnreadableFile(
+        f"`{source}` cannot be read: {exc.strerror or exc}",
+        "check that the file exists and that you may read it",
+    )
 
 
 def parse_csv(data: bytes, *, source: str, name: str) -> tuple[RawTable | None, list[Diagnostic]]:

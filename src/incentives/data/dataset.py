@@ -43,6 +43,8 @@ is the 1-based position in the header, or 0 for a whole row or file):
 * ``D619`` a metrics row names a metric the plan does not declare, but one it
   does in other capitals or misspelt (other names are not read: counted in
   :attr:`ValidatedData.ignored_metrics`)
+* ``D620`` a table file is there but cannot be read: not a regular file (a
+  directory, a named pipe, a device), a link to nothing, no permission
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from incentives.data import _report
-from incentives.data.csv_source import parse_csv, read_bytes
+from incentives.data.csv_source import UnreadableFile, parse_csv, read_file
 from incentives.data.models import FxRate, LedgerLine, MetricEntry, Payee, QuotaEntry, SplitEntry
 from incentives.data.records import from_records
 from incentives.data.tables import TABLE_NAMES, RawTable, cell_problems
@@ -186,13 +188,17 @@ class Dataset:
         ``ledger.csv`` and ``roster.csv`` are required; ``quotas.csv``,
         ``metrics.csv``, ``splits.csv`` and ``fx.csv`` are read when present,
         and other files ignored. Sources
-        are the directory as given joined with the file name.
+        are the directory as given joined with the file name. A table file
+        must be a regular file (or a link to one): a directory, a named pipe,
+        a device, a link to nothing or a file that cannot be read is present
+        but unreadable (``D620``), never skipped as absent nor read.
 
         Raises:
-            UsageError: if the directory does not exist or a file cannot be read.
+            UsageError: if the directory does not exist.
             DataError: with every structural problem, including a missing
-                ``ledger.csv`` or ``roster.csv`` (``D612``), unless the only
-                problems are ragged rows (see :attr:`problems`).
+                ``ledger.csv`` or ``roster.csv`` (``D612``) and an unreadable
+                table file (``D620``), unless the only problems are ragged
+                rows (see :attr:`problems`).
         """
         if not isinstance(path, str | os.PathLike):
             raise UsageError(
@@ -210,7 +216,7 @@ class Dataset:
         for name in TABLE_NAMES:
             file = directory / f"{name}.csv"
             source = str(file)
-            if not file.exists():
+            if not os.path.lexists(file):  # a link to nothing exists, and is reported
                 if name in _REQUIRED:
                     fatal.append(
                         _report.problem(
@@ -223,7 +229,12 @@ class Dataset:
                         )
                     )
                 continue
-            data = read_bytes(file)
+            try:
+                data = read_file(file)
+            except UnreadableFile as exc:
+                problem = _report.problem(_report.UNREADABLE, source, 0, 0, exc.message, exc.hint)
+                fatal.append(problem)
+                continue
             table, problems = parse_csv(data, source=source, name=name)
             if table is None or any(p.code != _report.RAGGED_ROW for p in problems):
                 fatal.extend(problems)

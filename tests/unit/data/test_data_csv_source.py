@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -217,6 +218,44 @@ def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_directory_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is a directory"):
         read_csv(tmp_path, "ledger")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_is_not_read(tmp_path: Path) -> None:
+    link = tmp_path / "ledger.csv"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(UsageError) as caught:
+        read_csv(link, "ledger")
+    assert str(caught.value).startswith(
+        f"`{link}` (a link to `/dev/zero`) is a device, not a file: it is not read; "
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_not_opened_for_a_blocking_read(tmp_path: Path) -> None:
+    pipe = tmp_path / "ledger.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(UsageError, match="is a named pipe, not a file"):
+        read_csv(pipe, "ledger")
+
+
+def test_a_dangling_link_names_its_target(tmp_path: Path) -> None:
+    link = tmp_path / "ledger.csv"
+    link.symlink_to(tmp_path / "gone.csv")
+    with pytest.raises(UsageError) as caught:
+        read_csv(link, "ledger")
+    assert str(caught.value) == (
+        f"`{link}` is a link to `{tmp_path / 'gone.csv'}`, which does not exist; "
+        "point the link at the CSV file, or delete the link"
+    )
+
+
+def test_a_link_to_a_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / "real.csv").write_text("payee\nkim\n")
+    (tmp_path / "roster.csv").symlink_to(tmp_path / "real.csv")
+    table, problems = read_csv(tmp_path / "roster.csv", "roster")
+    assert table is not None and problems == []
+    assert [row.cells for row in table.rows] == [("kim",)]
 
 
 _decimals = st.builds(
