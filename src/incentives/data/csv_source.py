@@ -14,8 +14,8 @@ found, as diagnostics:
 * ``D607`` a row has more or fewer cells than the header (the row is kept
   out of the table's rows, in :attr:`RawTable.ragged`). When the header is a
   single cell holding ``;`` or a tab, the file was exported with another
-  separator: only its first ragged row is reported, saying so, and no table
-  is built.
+  separator: one ``D607`` says so (at its first ragged row, or at the header
+  when every row is a single cell too), and no table is built.
 
 Fully blank lines are not rows and are skipped. When no usable table can be
 built (D601, D608, D610, a duplicate column name, another separator) the
@@ -236,6 +236,10 @@ def parse_csv(data: bytes, *, source: str, name: str) -> tuple[RawTable | None, 
                 + _EXAMPLE_HEADERS.get(name, "txn_id,date,payee,amount,currency"),
             )
         ]
+    if separator is not None:
+        # Every row is one cell too: no ragged row gave the separator away.
+        found.append(_separated_header(source, header_line, header[0], separator))
+        return None, found
     if len(set(header)) != len(header):
         return None, found
     return RawTable(name, source, header, tuple(rows), header_line, tuple(ragged)), found
@@ -284,6 +288,19 @@ def _separated(source: str, line: int, cells: int, separator: str) -> Diagnostic
         line,
         0,
         f"row {line} has {_count(cells, 'cell')}, but the header has 1 column: "
+        f"the file is separated by {separator}, not by commas",
+        "export it again as comma-separated CSV (in Excel: Save As > CSV UTF-8)",
+    )
+
+
+def _separated_header(source: str, line: int, header: str, separator: str) -> Diagnostic:
+    shown = header if len(header) <= 60 else f"{header[:57]}..."
+    return _report.problem(
+        _report.RAGGED_ROW,
+        source,
+        line,
+        0,
+        f"the header is a single column, `{shown}`: "
         f"the file is separated by {separator}, not by commas",
         "export it again as comma-separated CSV (in Excel: Save As > CSV UTF-8)",
     )

@@ -355,15 +355,27 @@ def check_roster(
         payee = checker.model(Payee, row, data, {})
         if payee is not None and fields is not None and not no_fte and not padded:
             payees.setdefault(payee.id, payee)
-    _check_cycles(checker, payees)
+    if "manager" in checker.positions:
+        _check_cycles(checker)
     return dict(sorted(payees.items())), ids
 
 
-def _check_cycles(checker: _Checker, payees: Mapping[str, Payee]) -> None:
-    """Report each loop in the manager chain once, at its smallest payee id."""
-    managers = {
-        p.id: p.manager for p in payees.values() if p.manager is not None and p.manager in payees
-    }
+def _check_cycles(checker: _Checker) -> None:
+    """Report each loop in the manager chain once, at its smallest payee id.
+
+    The chain is read from the raw key text of every row (the first row of a
+    payee named twice), so a row with another problem (a bad FTE) still has
+    its manager checked.
+    """
+    managers: dict[str, str] = {}
+    rows: dict[str, int] = {}  # payee id → its first row
+    for row in checker.table.rows:
+        payee, manager = checker.cell(row, "payee"), checker.cell(row, "manager")
+        if not is_key(payee) or payee in rows:
+            continue
+        rows[payee] = row.number
+        if is_key(manager):
+            managers[payee] = manager
     done: set[str] = set()
     for start in sorted(managers):
         path: dict[str, int] = {}  # payee id → position on the chain from start
@@ -379,7 +391,7 @@ def _check_cycles(checker: _Checker, payees: Mapping[str, Payee]) -> None:
         loop = loop[loop.index(first) :] + loop[: loop.index(first)]
         checker.report(
             _report.MANAGER_CYCLE,
-            payees[first].ref.row,
+            rows[first],
             "manager",
             "the manager chain loops: " + " → ".join([*loop, first]),
             "nobody can manage themselves, directly or through others",
@@ -501,8 +513,10 @@ def check_splits(
     rows: dict[str, list[int]] = {}
     seen: dict[Any, int] = {}
     for row in table.rows:
+        # Every problem of the row is reported; a row with any is not kept.
         txn_id = checker.cell(row, "txn_id")
-        if is_key(txn_id) and txn_id not in txn_ids:
+        unknown = is_key(txn_id) and txn_id not in txn_ids
+        if unknown:
             checker.report(
                 _report.UNKNOWN_LINE,
                 row.number,
@@ -510,11 +524,11 @@ def check_splits(
                 f"`{txn_id}` is not a txn_id in the ledger",
                 "a split shares an existing ledger line; check the id",
             )
-            continue
         checker.known_payee(roster, row, "payee")
         credit = checker.cell(row, "credit") if "credit" in checker.positions else ""
         credit = credit or "split"
-        if credit != "split" and credit not in req.overlays:
+        undeclared = credit != "split" and credit not in req.overlays
+        if undeclared:
             declared = ", ".join(f"`{o}`" for o in sorted(req.overlays)) or "none"
             checker.report(
                 _report.SHARES,
@@ -523,11 +537,10 @@ def check_splits(
                 f"`{credit}` is not a credit type the plan declares (overlays: {declared})",
                 "leave it empty for a share of the 100%, or declare the overlay in the plan",
             )
-            continue
         data: dict[str, Any] = {c: checker.cell(row, c) for c in SPLIT_COLUMNS}
         data |= {"credit": credit, "ref": checker.ref(row)}
         entry = checker.model(SplitEntry, row, data, {})
-        if entry is None:
+        if entry is None or unknown or undeclared:
             continue
         key = (entry.txn_id, entry.payee, entry.credit)
         checker.unique(seen, key, row, "payee", f"the share of `{entry.payee}` in `{txn_id}`")

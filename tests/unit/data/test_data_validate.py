@@ -418,6 +418,17 @@ def test_problems_are_capped_per_file(write_dir: WriteDir, req: DataRequirements
     assert [where(d) for d in found if d not in ledger] == [("D603", "roster.csv", 4, 5)]
 
 
+def test_a_manager_loop_is_reported_on_a_row_with_other_problems(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    roster = ROSTER.replace("alice,Alice Ames,manager,,1,", "alice,Alice Ames,manager,alice,-1,")
+    found = failures(write_dir(roster=roster), req)
+    assert [(where(d), d.message) for d in found] == [
+        (("D614", "roster.csv", 2, 4), "column `manager`: the manager chain loops: alice → alice"),
+        (("D603", "roster.csv", 2, 5), "column `fte`: `-1` is not between 0 (excluded) and 1"),
+    ]
+
+
 def test_manager_loops_are_reported_once(write_dir: WriteDir, req: DataRequirements) -> None:
     roster = (
         "payee,manager,fte,start_date\n"
@@ -559,10 +570,26 @@ def test_a_missing_column_without_a_close_name_says_to_add_it(
 def test_a_semicolon_header_is_named_even_without_a_ragged_row(
     write_dir: WriteDir, req: DataRequirements
 ) -> None:
-    ledger = LEDGER.replace(",", ";")  # no decimal commas: every row has one cell
-    found = failures(write_dir(ledger=ledger), req)
-    assert {d.code for d in found} == {"D602"}
-    assert all(d.hint and "separated by `;` (semicolons)" in d.hint for d in found)
+    # No decimal commas: every row is one cell, as the header is; one D607
+    # says what happened, not a D602 for each column.
+    ledger = LEDGER.replace(",", ";")
+    with pytest.raises(DataError) as caught:
+        Dataset.from_dir(write_dir(ledger=ledger))
+    problem = the_one(caught.value.diagnostics)
+    assert where(problem) == ("D607", "ledger.csv", 1, 0)
+    assert problem.message == (
+        "the header is a single column, `txn_id;date;payee;amount;currency;product;units`: "
+        "the file is separated by `;` (semicolons), not by commas"
+    )
+    assert problem.hint == "export it again as comma-separated CSV (in Excel: Save As > CSV UTF-8)"
+
+
+def test_a_tab_separated_file_is_named_as_such(write_dir: WriteDir) -> None:
+    with pytest.raises(DataError) as caught:
+        Dataset.from_dir(write_dir(roster="payee\tname\nalice\tA\n"))
+    problem = the_one(caught.value.diagnostics)
+    assert where(problem) == ("D607", "roster.csv", 1, 0)
+    assert "separated by tabs" in problem.message
 
 
 def test_currency_problems_say_what_to_do(write_dir: WriteDir, req: DataRequirements) -> None:
@@ -596,6 +623,20 @@ def test_a_split_of_a_line_with_a_bad_cell_is_not_also_an_unknown_line(
     (directory / "splits.csv").write_text(splits)
     found = failures(directory, req)
     assert [where(d)[0] for d in found] == ["D603"]
+
+
+def test_every_problem_of_a_split_row_is_reported(write_dir: WriteDir) -> None:
+    req = requirements(splits=True, overlays=frozenset({"mentor"}))
+    splits = "txn_id,payee,share,credit\nT9,zed,half,\nT2,bob,50%,mentr\nT2,bob,100%,\n"
+    directory = write_dir()
+    (directory / "splits.csv").write_text(splits)
+    found = failures(directory, req)
+    assert [where(d) for d in found] == [
+        ("D616", "splits.csv", 2, 1),
+        ("D605", "splits.csv", 2, 2),
+        ("D603", "splits.csv", 2, 3),
+        ("D615", "splits.csv", 3, 4),
+    ]
 
 
 def test_dates_and_periods_with_full_width_digits_are_refused(
