@@ -5,7 +5,8 @@ required; ``quotas``, ``metrics``, ``splits`` and ``fx`` optional) with their so
 digests; building one raises a single :class:`~incentives.errors.DataError`
 carrying every structural problem of every table (encoding, header, invalid
 CSV, a missing file, unsupported record values) when any table cannot be
-read. Ragged rows (``D607``) alone do not stop the reading: the dataset
+read. Rows that could not be read, ragged (``D607``) or with a cell longer
+than a cell may be (``D610``), alone do not stop the reading: the dataset
 carries them in :attr:`Dataset.problems`, so that :meth:`Dataset.validate`
 reports them together with the problems of every other row.
 :meth:`Dataset.validate` checks the tables against what a plan needs
@@ -32,7 +33,8 @@ is the 1-based position in the header, or 0 for a whole row or file):
 * ``D607`` a row has more or fewer cells than the header
 * ``D608`` a file is empty: it has no header
 * ``D609`` a column name is empty, has spaces around it, or is used twice
-* ``D610`` the text is not valid CSV (an unclosed or stray quote)
+* ``D610`` the text is not valid CSV (an unclosed or stray quote), or a cell
+  is longer than the 131,072 characters a cell may hold
 * ``D611`` a record holds a value of an unsupported type (a float, a datetime,
   a non-finite Decimal)
 * ``D612`` a required file (ledger.csv, roster.csv) is missing
@@ -78,6 +80,9 @@ from incentives.values import ColumnType, Value
 __all__ = ["DataRequirements", "Dataset", "ValidatedData"]
 
 _REQUIRED = ("ledger", "roster")
+#: Problems of one row of a table that was read: reported, but its other rows
+#: are still checked (a D610 with a table is a cell too long, never bad CSV).
+_ROW_PROBLEMS = frozenset({_report.RAGGED_ROW, _report.BAD_CSV})
 
 Records = Iterable[Mapping[str, object]]
 
@@ -159,8 +164,9 @@ class Dataset:
 
     tables: Mapping[str, RawTable]
     digests: Mapping[str, str]
-    #: Problems found while reading that do not stop the reading (ragged
-    #: rows); :meth:`validate` reports them with all the others.
+    #: Problems found while reading that do not stop the reading (rows that
+    #: could not be read: ragged, or with a cell too long);
+    #: :meth:`validate` reports them with all the others.
     problems: Sequence[Diagnostic] = ()
 
     def __post_init__(self) -> None:
@@ -197,8 +203,8 @@ class Dataset:
             UsageError: if the directory does not exist.
             DataError: with every structural problem, including a missing
                 ``ledger.csv`` or ``roster.csv`` (``D612``) and an unreadable
-                table file (``D620``), unless the only problems are ragged
-                rows (see :attr:`problems`).
+                table file (``D620``), unless the only problems are rows
+                that could not be read (see :attr:`problems`).
         """
         if not isinstance(path, str | os.PathLike):
             raise UsageError(
@@ -236,7 +242,7 @@ class Dataset:
                 fatal.append(problem)
                 continue
             table, problems = parse_csv(data, source=source, name=name)
-            if table is None or any(p.code != _report.RAGGED_ROW for p in problems):
+            if table is None or any(p.code not in _ROW_PROBLEMS for p in problems):
                 fatal.extend(problems)
             else:
                 ragged.extend(problems)

@@ -765,3 +765,15 @@ def test_metric_names_far_from_every_declared_one_are_other_plans_metrics(
     metrics = METRICS + "bob,2026-02,nps,40\nbob,2026-02,csat_score,4\n"
     data = Dataset.from_dir(write_dir(metrics=metrics)).validate(requirements())
     assert data.ignored_metrics == {"csat_score": 1, "hours": 1, "nps": 1}
+
+
+def test_a_cell_too_long_does_not_hide_the_other_problems_of_its_file(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    long = "w" * 200_000
+    ledger = LEDGER.replace("USD,widget,3", f"USD,{long},3") + "T4,2026-01-07,bob,abc,USD,g,1\n"
+    found = failures(write_dir(ledger=ledger), req)
+    assert [where(d) for d in found] == [("D610", "ledger.csv", 3, 6), ("D603", "ledger.csv", 5, 4)]
+    assert found[0].message == (
+        "row 3, column `product`: the cell is 200,000 characters long; a cell holds at most 131,072"
+    )
