@@ -17,7 +17,9 @@ year        ``2026``
 =========== ================= ==========================================
 
 Everything here is whole days and integers; no decimal arithmetic happens in
-this module.
+this module. Dates and labels are written with the ASCII digits 0 to 9 only:
+``２０２６-03-02`` (full-width digits) is not a date, whatever ``int()`` would
+make of it, and the error says which character is not a digit.
 
 The calendar has edges: Python's dates run from 0001-01-01 to 9999-12-31.
 :meth:`PeriodScheme.period_of` and :func:`calendar_period` are total on that
@@ -120,11 +122,14 @@ class Period:
         return self.label
 
 
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
-_WEEK = re.compile(r"(\d{4})-W(\d{2})")
-_YEAR = re.compile(r"(\d{4})")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# Digits are the ASCII 0 to 9 only: ``\d`` (and ``int()``) would also take
+# the full-width ``２０２６`` or the Arabic-Indic ``٢٠٢٦``, which no amount
+# accepts either (see :func:`_digits_hint`).
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
+_YEAR = re.compile(r"([0-9]{4})")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def parse_date(text: str) -> date:
@@ -140,7 +145,10 @@ def parse_date(text: str) -> date:
     """
     match = _DATE.fullmatch(text)
     if not match:
-        raise PeriodTextError(f"`{text}` is not a date", "write it as YYYY-MM-DD, like 2026-03-31")
+        raise PeriodTextError(
+            f"`{text}` is not a date",
+            _digits_hint(text) or "write it as YYYY-MM-DD, like 2026-03-31",
+        )
     year, month, day = int(match[1]), int(match[2]), int(match[3])
     try:
         return date(year, month, day)
@@ -148,6 +156,18 @@ def parse_date(text: str) -> date:
         raise PeriodTextError(
             f"`{text}` is not a day of the calendar", _calendar_hint(year, month), joined=False
         ) from None
+
+
+def _digits_hint(text: str) -> str | None:
+    """Advice for text written with digits other than 0 to 9 (None: it has none).
+
+    >>> _digits_hint("２０２６-03")
+    'write the digits as 0 to 9 (`２` is not one of them)'
+    """
+    for ch in text:
+        if ch.isdigit() and not "0" <= ch <= "9":
+            return f"write the digits as 0 to 9 (`{ch}` is not one of them)"
+    return None
 
 
 def _calendar_hint(year: int, month: int) -> str:
@@ -233,7 +253,9 @@ def parse_period_label(text: str) -> Period:
         pass
     raise PeriodTextError(
         f"`{text}` is not a period",
-        "write a month as 2026-03, a quarter as 2026-Q1, an ISO week as 2026-W09 or a year as 2026",
+        _digits_hint(text)
+        or "write a month as 2026-03, a quarter as 2026-Q1, an ISO week as 2026-W09 "
+        "or a year as 2026",
     )
 
 
@@ -271,7 +293,7 @@ class PeriodScheme:
         elif self.kind is PeriodKind.TWO_WEEKS:
             raise PeriodTextError(
                 f"`{text}` is not a two-week period",
-                "name it by a date inside it, like 2026-01-05",
+                _digits_hint(text) or "name it by a date inside it, like 2026-01-05",
             )
         else:
             period = parse_period_label(text)

@@ -203,3 +203,11 @@ def test_plan_warnings_are_noted_on_stderr(invoke: Invoke, ws: Workspace) -> Non
     result = invoke("run", "warn.plan", "--data", "data", "--period", "2026-03")
     assert result.exit_code == 0
     assert result.stderr == "note: warn.plan: 1 warning; `incentives check` lists them\n"
+
+
+def test_a_period_with_full_width_digits_is_a_usage_error(invoke: Invoke, ws: Workspace) -> None:
+    result = invoke("run", "t.plan", "--data", "data", "--period", "２０２６-０３")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: `２０２６-０３` is not a period")
+    assert "write the digits as 0 to 9" in result.stderr

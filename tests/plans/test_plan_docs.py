@@ -205,7 +205,7 @@ def test_errors_md_lists_every_code() -> None:
 def test_errors_md_example_for_every_code() -> None:
     """Each documented code has a block that triggers it, or a test below."""
     triggered = {b.triggers for b in PLAN_BLOCKS + DATA_BLOCKS if b.triggers}
-    tested_here = {"E005", "E006", "D601", "D611", "D613"}
+    tested_here = {"E005", "E006", "D601", "D611", "D613", "D620"}
     text = (DOCS / "errors.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^### ([EWDR][0-9]{3})\b", text, re.MULTILINE))
     assert documented - triggered - tested_here == set()
@@ -232,6 +232,15 @@ def test_d601_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(incentives.DataError) as caught:
         incentives.Dataset.from_dir(tmp_path)
     assert "D601" in {d.code for d in caught.value.diagnostics}
+
+
+def test_d620_unreadable_file(tmp_path: Path) -> None:
+    (tmp_path / "ledger.csv").write_text("txn_id,date,payee,amount,currency\n")
+    (tmp_path / "roster.csv").write_text("payee\nkim\n")
+    (tmp_path / "metrics.csv").symlink_to(tmp_path / "nowhere.csv")
+    with pytest.raises(incentives.DataError) as caught:
+        incentives.Dataset.from_dir(tmp_path)
+    assert [d.code for d in caught.value.diagnostics] == ["D620"]
 
 
 def test_d611_float_in_records() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import os
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -101,25 +102,70 @@ def test_a_missing_or_wrong_data_directory(tmp_path: Path) -> None:
     assert "not a directory" in str(_usage(incentives.Dataset.from_dir, tmp_path / "file.csv"))
 
 
+def _unreadable(directory: Path) -> list[tuple[str, str, int, int]]:
+    """The located problems of reading a data directory that must be refused."""
+    with pytest.raises(incentives.DataError) as caught:
+        incentives.Dataset.from_dir(directory)
+    return [
+        (d.code, Path(d.span.file).name, d.span.line, d.span.column)
+        for d in caught.value.diagnostics
+    ]
+
+
 def test_a_data_file_that_is_a_directory(tmp_path: Path) -> None:
     (tmp_path / "ledger.csv").mkdir()
     (tmp_path / "roster.csv").write_text("payee\nkim\n")
-    assert "ledger.csv" in str(_usage(incentives.Dataset.from_dir, tmp_path))
+    assert _unreadable(tmp_path) == [("D620", "ledger.csv", 0, 0)]
 
 
-def test_a_data_file_that_is_a_dangling_link(tmp_path: Path) -> None:
-    (tmp_path / "ledger.csv").symlink_to(tmp_path / "gone.csv")
+@pytest.mark.parametrize("table", ["ledger", "metrics"])
+def test_a_data_file_that_is_a_dangling_link(tmp_path: Path, table: str) -> None:
+    # Present but unreadable: never taken for an absent optional table.
+    (tmp_path / "ledger.csv").write_text("txn_id,date,payee,amount,currency\n")
     (tmp_path / "roster.csv").write_text("payee\nkim\n")
-    try:
-        incentives.Dataset.from_dir(tmp_path)
-    except incentives.UsageError as exc:
-        assert "ledger.csv" in str(exc)
-    except incentives.DataError as exc:
-        assert [(d.code, Path(d.span.file).name) for d in exc.diagnostics] == [
-            ("D612", "ledger.csv")
-        ]
-    else:
-        raise AssertionError("a dangling ledger.csv was read")
+    (tmp_path / f"{table}.csv").unlink(missing_ok=True)
+    (tmp_path / f"{table}.csv").symlink_to(tmp_path / "gone.csv")
+    assert _unreadable(tmp_path) == [("D620", f"{table}.csv", 0, 0)]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_data_file_that_is_a_link_to_an_endless_device(tmp_path: Path) -> None:
+    # Read, /dev/zero would fill the memory; it is refused before a byte is read.
+    (tmp_path / "ledger.csv").symlink_to("/dev/zero")
+    (tmp_path / "roster.csv").write_text("payee\nkim\n")
+    assert _unreadable(tmp_path) == [("D620", "ledger.csv", 0, 0)]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_data_file_that_is_a_named_pipe(tmp_path: Path) -> None:
+    # Opened for reading, a pipe with no writer would block the run forever.
+    (tmp_path / "ledger.csv").write_text("txn_id,date,payee,amount,currency\n")
+    (tmp_path / "roster.csv").write_text("payee\nkim\n")
+    os.mkfifo(tmp_path / "quotas.csv")
+    assert _unreadable(tmp_path) == [("D620", "quotas.csv", 0, 0)]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_the_cli_refuses_a_data_file_that_is_not_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("data").mkdir()
+    Path("data/ledger.csv").write_text("txn_id,date,payee,amount,currency\n")
+    Path("data/roster.csv").write_text("payee\nkim\n")
+    os.mkfifo("data/ledger.csv.pipe")
+    Path("data/ledger.csv").unlink()
+    Path("data/ledger.csv.pipe").rename("data/ledger.csv")
+    Path("data/metrics.csv").symlink_to("nowhere.csv")
+    plan = (REPO / "plans" / "flat_rate.plan").as_posix()
+    result = cli_invoke("run", plan, "--data", "data", "--period", "2026-03")
+    assert_no_traceback(result.stdout + result.stderr)
+    assert result.exit_code == 2, result.stderr
+    assert "data/ledger.csv: error[D620]: `data/ledger.csv` is a named pipe" in result.stderr
+    assert "data/metrics.csv: error[D620]: `data/metrics.csv` is a link to `nowhere.csv`" in (
+        result.stderr
+    )
+    assert result.stdout == ""
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,8 @@ REFUSED: dict[str, set[tuple[str, str, int, int]]] = {
     "impossible_dates": {("D603", "ledger.csv", row, 2) for row in range(2, 12)},
     "latin1_roster": {("D601", "roster.csv", 3, 0)},
     "manager_cycle": {("D614", "roster.csv", 2, 2)},
+    # A loop is still found on a row with another problem.
+    "manager_cycle_and_bad_fte": {("D614", "roster.csv", 2, 2), ("D603", "roster.csv", 2, 3)},
     "missing_column": {("D602", "ledger.csv", 1, 0)},
     "missing_fte_column": {("D602", "roster.csv", 1, 0)},
     "missing_roster": {("D612", "roster.csv", 0, 0)},
@@ -89,6 +91,8 @@ REFUSED: dict[str, set[tuple[str, str, int, int]]] = {
     },
     "ragged_rows": {("D607", "ledger.csv", 2, 0), ("D607", "ledger.csv", 3, 0)},
     "roster_dates": {("D603", "roster.csv", 2, 3), ("D603", "roster.csv", 3, 2)},
+    # Without a decimal comma every row is one cell, as the header is.
+    "semicolon_no_commas": {("D607", "ledger.csv", 1, 0)},
     "semicolon_separated": {("D607", "ledger.csv", 2, 0)},
     "spaces_around_keys": {
         ("D603", "ledger.csv", 2, 1),
@@ -193,10 +197,11 @@ def test_printed_problems_show_invisible_characters_as_escapes(
     )
 
 
-def test_a_semicolon_export_is_named_as_such() -> None:
+@pytest.mark.parametrize("case", ["semicolon_separated", "semicolon_no_commas"])
+def test_a_semicolon_export_is_named_as_such(case: str) -> None:
     # Excel in many locales writes `;`-separated "CSV"; say so, instead of
     # advising to quote values with commas.
-    exc = _refused("semicolon_separated")
+    exc = _refused(case)
     advice = " ".join(f"{d.message} {d.hint or ''}" for d in exc.diagnostics)
     assert "`;`" in advice or "semicolon" in advice, advice
 

@@ -131,3 +131,26 @@ def test_str_of_date_errors_is_unchanged_for_plan_authors() -> None:
 def test_period_is_still_a_value() -> None:
     p = PeriodScheme(PeriodKind.MONTH).parse("2026-02")
     assert p == Period(date(2026, 2, 1), date(2026, 2, 28), PeriodKind.MONTH, "2026-02")
+
+
+@pytest.mark.parametrize(
+    "text", ["２０２６-03-02", "2026-０３-02", "٢٠٢٦-03-02", "2026-03-0２", "２０２６-０３-０２"]
+)
+def test_dates_are_written_with_ascii_digits(text: str) -> None:
+    # `\d` and int() take full-width and other scripts' digits; an amount
+    # refuses them, so a date must too.
+    with pytest.raises(PeriodTextError) as caught:
+        parse_date(text)
+    assert caught.value.message == f"`{text}` is not a date"
+    assert caught.value.hint.startswith("write the digits as 0 to 9")
+
+
+@pytest.mark.parametrize("scheme", SCHEMES, ids=IDS)
+@pytest.mark.parametrize(
+    "text", ["２０２６-03", "2026-Q１", "2026-W０9", "２０２６", "２０２６-01-05"]
+)
+def test_periods_are_written_with_ascii_digits(scheme: PeriodScheme, text: str) -> None:
+    with pytest.raises(PeriodTextError):
+        scheme.parse(text)
+    with pytest.raises(PeriodTextError):
+        parse_period_label(text)

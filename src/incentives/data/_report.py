@@ -40,7 +40,9 @@ __all__ = [
     "SHARES",
     "TOO_MANY",
     "UNKNOWN_LINE",
+    "UNKNOWN_METRIC",
     "UNKNOWN_PAYEE",
+    "UNREADABLE",
     "data_error",
     "finish",
     "place",
@@ -63,6 +65,8 @@ TOO_MANY = "D613"
 MANAGER_CYCLE = "D614"
 SHARES = "D615"
 UNKNOWN_LINE = "D616"
+UNKNOWN_METRIC = "D619"
+UNREADABLE = "D620"
 
 #: Most diagnostics reported for one file; the rest are counted in one more.
 MAX_PER_FILE = 200

@@ -15,10 +15,14 @@ percent   ``12.5%`` (the ``%`` required)   ``Decimal('0.125')``, exactly
 count     ``-3``, ``12`` (whole numbers)   ``Decimal('12')``
 bool      ``true`` / ``false``, any case   ``bool``
 date      ``2026-03-31``                   ``datetime.date``
-text      anything, including empty        ``str``, unchanged
+text      anything without spaces around   ``str``, unchanged
+          it, including empty
 ========= ================================ ===================================
 
-An empty cell is an error for every type except text. No float is ever made,
+An empty cell is an error for every type except text. Text with spaces (or
+tabs, line breaks, no-break spaces) before or after it is an error too: the
+plan compares text exactly, so ``protection `` would silently fail to match
+``"protection"``; the hint gives the text without them. No float is ever made,
 and no decimal context is consulted: :func:`~incentives.money.parse_fixed`
 is exact and the percent shift runs in the engine's own context. Every number
 (before the ``%`` of a percent) has at most 18 digits before the point and 12
@@ -42,7 +46,7 @@ from incentives.money import NumberTextError, evaluation_context, parse_fixed
 from incentives.periods import PeriodTextError, parse_date
 from incentives.values import ColumnType, Value
 
-__all__ = ["CellError", "parse_cell"]
+__all__ = ["CellError", "padded_text", "parse_cell"]
 
 _COUNT = re.compile(r"-?[0-9]+")
 _PLAIN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -63,6 +67,17 @@ class CellError(ValueError):
         self.hint = hint
 
 
+def padded_text(text: str) -> CellError:
+    """The error for text with spaces around it, whose hint gives it without them.
+
+    >>> padded_text("protection ").hint
+    'remove the spaces: `protection`'
+    """
+    if text.strip() == "":
+        return CellError("the cell holds only spaces", "leave it empty, or write the value")
+    return CellError(f"`{text}` has spaces around it", f"remove the spaces: `{text.strip()}`")
+
+
 def parse_cell(text: str, type: ColumnType) -> Value:
     """Parse the text of one cell as a value of ``type``.
 
@@ -74,10 +89,13 @@ def parse_cell(text: str, type: ColumnType) -> Value:
         The typed value; every number is a ``Decimal``.
 
     Raises:
-        CellError: if the text is empty (for a non-text type) or is not a
-            value of the type; the message is written for a data owner.
+        CellError: if the text is empty (for a non-text type), is not a
+            value of the type, or is text with spaces around it; the message
+            is written for a data owner.
     """
     if type is ColumnType.TEXT:
+        if text != text.strip():
+            raise padded_text(text)
         return text
     if text == "":
         raise CellError("empty cell; a value is required", _EMPTY_HINTS[type])

@@ -5,13 +5,17 @@ required; ``quotas``, ``metrics``, ``splits`` and ``fx`` optional) with their so
 digests; building one raises a single :class:`~incentives.errors.DataError`
 carrying every structural problem of every table (encoding, header, invalid
 CSV, a missing file, unsupported record values) when any table cannot be
-read. Ragged rows (``D607``) alone do not stop the reading: the dataset
+read. Rows that could not be read, ragged (``D607``) or with a cell longer
+than a cell may be (``D610``), alone do not stop the reading: the dataset
 carries them in :attr:`Dataset.problems`, so that :meth:`Dataset.validate`
 reports them together with the problems of every other row.
 :meth:`Dataset.validate` checks the tables against what a plan needs
 (:class:`DataRequirements`) and returns :class:`ValidatedData`, or raises one
 ``DataError`` carrying every problem, sorted by file, row, column and code, at
 most 200 per file. Nothing is computed from a dataset that failed validation.
+Reading and validating run in the engine's own decimal context
+(:func:`~incentives.money.evaluation_context`): the caller's context (its
+precision, its traps) changes nothing.
 
 :class:`ValidatedData` does not depend on row order or source: the ledger is
 sorted by ``txn_id``, the mappings by key, and rows compare equal whatever
@@ -29,7 +33,8 @@ is the 1-based position in the header, or 0 for a whole row or file):
 * ``D607`` a row has more or fewer cells than the header
 * ``D608`` a file is empty: it has no header
 * ``D609`` a column name is empty, has spaces around it, or is used twice
-* ``D610`` the text is not valid CSV (an unclosed or stray quote)
+* ``D610`` the text is not valid CSV (an unclosed or stray quote), or a cell
+  is longer than the 131,072 characters a cell may hold
 * ``D611`` a record holds a value of an unsupported type (a float, a datetime,
   a non-finite Decimal)
 * ``D612`` a required file (ledger.csv, roster.csv) is missing
@@ -37,6 +42,11 @@ is the 1-based position in the header, or 0 for a whole row or file):
 * ``D614`` the roster's manager chain loops
 * ``D615`` a split's shares do not add up to 100%, or name an undeclared credit type
 * ``D616`` a split names a txn_id that is not in the ledger
+* ``D619`` a metrics row names a metric the plan does not declare, but one it
+  does in other capitals or misspelt (other names are not read: counted in
+  :attr:`ValidatedData.ignored_metrics`)
+* ``D620`` a table file is there but cannot be read: not a regular file (a
+  directory, a named pipe, a device), a link to nothing, no permission
 """
 
 from __future__ import annotations
@@ -49,7 +59,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from incentives.data import _report
-from incentives.data.csv_source import parse_csv, read_bytes
+from incentives.data.csv_source import UnreadableFile, parse_csv, read_file
 from incentives.data.models import FxRate, LedgerLine, MetricEntry, Payee, QuotaEntry, SplitEntry
 from incentives.data.records import from_records
 from incentives.data.tables import TABLE_NAMES, RawTable, cell_problems
@@ -63,13 +73,16 @@ from incentives.data.validate import (
 )
 from incentives.diagnostics import Diagnostic
 from incentives.errors import UsageError
-from incentives.money import is_currency
+from incentives.money import evaluation_context, is_currency
 from incentives.periods import PeriodScheme
 from incentives.values import ColumnType, Value
 
 __all__ = ["DataRequirements", "Dataset", "ValidatedData"]
 
 _REQUIRED = ("ledger", "roster")
+#: Problems of one row of a table that was read: reported, but its other rows
+#: are still checked (a D610 with a table is a cell too long, never bad CSV).
+_ROW_PROBLEMS = frozenset({_report.RAGGED_ROW, _report.BAD_CSV})
 
 Records = Iterable[Mapping[str, object]]
 
@@ -87,7 +100,8 @@ class DataRequirements:
     #: Roster columns the plan reads. Standard columns keep their fixed types.
     roster_fields: Mapping[str, ColumnType] = field(default_factory=dict)
     #: Metrics the plan reads: name → (type, default). Rows of other metrics
-    #: are ignored; a missing metric is the evaluator's to report.
+    #: are ignored, except a name close to a declared one (D619); a missing
+    #: metric is the evaluator's to report.
     metrics: Mapping[str, tuple[ColumnType, Value | None]] = field(default_factory=dict)
     #: The periods quotas are set for; None when the plan reads no quotas.
     quota_scheme: PeriodScheme | None = None
@@ -126,7 +140,8 @@ class ValidatedData:
     metrics: Mapping[tuple[str, str, str], MetricEntry]
     #: Data rows read per table supplied (ignored rows included).
     rows_read: dict[str, int]
-    #: Rows of metrics the plan does not declare, by metric name, in name order.
+    #: Rows of metrics the plan does not declare, by metric name, in name order
+    #: (names far from every declared one: a close name is an error, D619).
     ignored_metrics: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     #: Shares of split lines by txn_id (empty unless the plan splits).
     splits: Mapping[str, tuple[SplitEntry, ...]] = field(
@@ -149,8 +164,9 @@ class Dataset:
 
     tables: Mapping[str, RawTable]
     digests: Mapping[str, str]
-    #: Problems found while reading that do not stop the reading (ragged
-    #: rows); :meth:`validate` reports them with all the others.
+    #: Problems found while reading that do not stop the reading (rows that
+    #: could not be read: ragged, or with a cell too long);
+    #: :meth:`validate` reports them with all the others.
     problems: Sequence[Diagnostic] = ()
 
     def __post_init__(self) -> None:
@@ -171,19 +187,24 @@ class Dataset:
         object.__setattr__(self, "problems", tuple(self.problems))
 
     @classmethod
+    @evaluation_context()
     def from_dir(cls, path: str | os.PathLike[str]) -> Dataset:
         """Read a dataset from a directory of CSV files.
 
         ``ledger.csv`` and ``roster.csv`` are required; ``quotas.csv``,
         ``metrics.csv``, ``splits.csv`` and ``fx.csv`` are read when present,
         and other files ignored. Sources
-        are the directory as given joined with the file name.
+        are the directory as given joined with the file name. A table file
+        must be a regular file (or a link to one): a directory, a named pipe,
+        a device, a link to nothing or a file that cannot be read is present
+        but unreadable (``D620``), never skipped as absent nor read.
 
         Raises:
-            UsageError: if the directory does not exist or a file cannot be read.
+            UsageError: if the directory does not exist.
             DataError: with every structural problem, including a missing
-                ``ledger.csv`` or ``roster.csv`` (``D612``), unless the only
-                problems are ragged rows (see :attr:`problems`).
+                ``ledger.csv`` or ``roster.csv`` (``D612``) and an unreadable
+                table file (``D620``), unless the only problems are rows
+                that could not be read (see :attr:`problems`).
         """
         if not isinstance(path, str | os.PathLike):
             raise UsageError(
@@ -201,7 +222,7 @@ class Dataset:
         for name in TABLE_NAMES:
             file = directory / f"{name}.csv"
             source = str(file)
-            if not file.exists():
+            if not os.path.lexists(file):  # a link to nothing exists, and is reported
                 if name in _REQUIRED:
                     fatal.append(
                         _report.problem(
@@ -214,9 +235,14 @@ class Dataset:
                         )
                     )
                 continue
-            data = read_bytes(file)
+            try:
+                data = read_file(file)
+            except UnreadableFile as exc:
+                problem = _report.problem(_report.UNREADABLE, source, 0, 0, exc.message, exc.hint)
+                fatal.append(problem)
+                continue
             table, problems = parse_csv(data, source=source, name=name)
-            if table is None or any(p.code != _report.RAGGED_ROW for p in problems):
+            if table is None or any(p.code not in _ROW_PROBLEMS for p in problems):
                 fatal.extend(problems)
             else:
                 ragged.extend(problems)
@@ -228,6 +254,7 @@ class Dataset:
         return cls(tables, digests, ragged)
 
     @classmethod
+    @evaluation_context()
     def from_records(
         cls,
         *,
@@ -269,6 +296,7 @@ class Dataset:
         return cls.from_tables(**tables)
 
     @classmethod
+    @evaluation_context()
     def from_tables(
         cls,
         *,
@@ -321,6 +349,7 @@ class Dataset:
         """Table name → SHA-256 of the file's bytes (of the canonical CSV for records)."""
         return dict(self.digests)
 
+    @evaluation_context()
     def validate(self, req: DataRequirements) -> ValidatedData:
         """Check every table against what the plan needs.
 

@@ -42,11 +42,12 @@ from incentives.data.models import float_hint
 from incentives.data.tables import RawRow, RawTable, header_problems
 from incentives.diagnostics import Diagnostic
 from incentives.errors import UsageError
-from incentives.money import format_decimal
+from incentives.money import evaluation_context, format_decimal
 
 __all__ = ["from_records"]
 
 
+@evaluation_context()
 def from_records(
     name: str, records: Iterable[Mapping[str, object]]
 ) -> tuple[RawTable | None, list[Diagnostic]]:

@@ -4,9 +4,10 @@ Contract: a :class:`RawTable` is what a source (a CSV file, a list of
 records) holds once it has been decoded and split into cells, and nothing
 more: every cell is the exact ``str`` read, nothing is stripped, converted or
 dropped except fully blank CSV lines. Every row has exactly one cell per
-column; a ragged row (more or fewer cells) is kept apart in
-:attr:`RawTable.ragged`, never validated, only so that other tables naming its
-key (a payee, a txn_id) are not told the key does not exist.
+column; a ragged row (more or fewer cells), or a row with a cell too long to
+read, is kept apart in :attr:`RawTable.ragged`, never validated, only so that
+other tables naming its key (a payee, a txn_id) are not told the key does not
+exist.
 
 Row numbers are what the data owner needs to find a row:
 
@@ -71,7 +72,8 @@ class RawTable:
     rows: tuple[RawRow, ...]
     #: Line of the header in a CSV file; 0 for records, which have none.
     header_line: int = 1
-    #: Rows with more or fewer cells than the header (reported as D607).
+    #: Rows with more or fewer cells than the header (reported as D607), or a
+    #: cell too long (D610).
     ragged: tuple[RawRow, ...] = ()
 
     def column_index(self, name: str) -> int | None:

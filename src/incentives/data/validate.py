@@ -10,20 +10,31 @@ text of every row, so a row with a bad amount still has its payee checked,
 and a payee or txn_id is known if any row names it, even one with a bad cell
 or the wrong number of cells (reported once, where it is, never again as an
 unknown key elsewhere).
+
+Every ``check_*`` runs in the engine's own decimal context
+(:func:`~incentives.money.evaluation_context`), whatever the caller's: a low
+precision or a trap on ``Rounded`` set by the caller changes neither what is
+accepted nor what is raised.
+
+Text the plan reads (a declared ledger column or roster field, a text metric,
+the roster's ``plan`` column) is compared exactly, so a cell of it with spaces
+around its text is refused (``D603``), as a key is, rather than silently
+matching nothing.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from incentives.check.suggest import closest
 from incentives.data import _report
-from incentives.data.cells import CellError, parse_cell
+from incentives.data.cells import CellError, padded_text, parse_cell
 from incentives.data.models import (
     FxRate,
     LedgerLine,
@@ -36,7 +47,7 @@ from incentives.data.models import (
 )
 from incentives.data.tables import RawRow, RawTable, other_separator
 from incentives.diagnostics import Diagnostic, Related
-from incentives.money import format_decimal, is_currency
+from incentives.money import evaluation_context, format_decimal, is_currency
 from incentives.values import ColumnType, Value
 
 if TYPE_CHECKING:
@@ -74,6 +85,9 @@ ROSTER_STANDARD: Mapping[str, ColumnType] = {
     "plan": ColumnType.TEXT,
 }
 _CURRENCY_COLUMNS = frozenset({"currency", "payout_currency"})
+#: Standard roster text columns the engine reads whatever the plan declares:
+#: a payee whose ``plan`` is not the plan's name is on another plan.
+_ROSTER_ALWAYS_READ = frozenset({"plan"})
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -236,6 +250,7 @@ def _column_hint(column: str, table: RawTable) -> str:
     return f"add a `{column}` column to the header, with a value on every row"
 
 
+@evaluation_context()
 def check_ledger(
     table: RawTable, req: DataRequirements, roster: frozenset[str] | None, found: list[Diagnostic]
 ) -> list[LedgerLine]:
@@ -269,6 +284,7 @@ def check_ledger(
     return sorted(lines, key=lambda line: line.txn_id)
 
 
+@evaluation_context()
 def check_roster(
     table: RawTable, req: DataRequirements, found: list[Diagnostic]
 ) -> tuple[dict[str, Payee], frozenset[str] | None]:
@@ -290,6 +306,14 @@ def check_roster(
         return {}, None
     ids = frozenset(key for key in table.keys("payee") if is_key(key))
     standard = [c for c in ROSTER_STANDARD if c in checker.positions]
+    # Standard text the plan reads (keys and currencies have checks of their own).
+    texts = [
+        c
+        for c in standard
+        if ROSTER_STANDARD[c] is ColumnType.TEXT
+        and c not in ("manager", "payout_currency")
+        and (c in req.roster_fields or c in _ROSTER_ALWAYS_READ)
+    ]
     payees: dict[str, Payee] = {}
     seen: dict[Any, int] = {}
     for row in table.rows:
@@ -318,21 +342,40 @@ def check_roster(
                     "and does not convert",
                     "add `fx … pay in payout currency` to the plan, or fix the roster",
                 )
+        padded = False
+        for column in texts:
+            text = checker.cell(row, column)
+            if text != text.strip():
+                padded = True
+                error = padded_text(text)
+                checker.report(_report.BAD_CELL, row.number, column, error.message, error.hint)
         fields = checker.typed(row, custom)
         data: dict[str, Any] = {"id": payee_id, "fields": fields or {}, "ref": checker.ref(row)}
         data |= {c: checker.cell(row, c) for c in standard}
         payee = checker.model(Payee, row, data, {})
-        if payee is not None and fields is not None and not no_fte:
+        if payee is not None and fields is not None and not no_fte and not padded:
             payees.setdefault(payee.id, payee)
-    _check_cycles(checker, payees)
+    if "manager" in checker.positions:
+        _check_cycles(checker)
     return dict(sorted(payees.items())), ids
 
 
-def _check_cycles(checker: _Checker, payees: Mapping[str, Payee]) -> None:
-    """Report each loop in the manager chain once, at its smallest payee id."""
-    managers = {
-        p.id: p.manager for p in payees.values() if p.manager is not None and p.manager in payees
-    }
+def _check_cycles(checker: _Checker) -> None:
+    """Report each loop in the manager chain once, at its smallest payee id.
+
+    The chain is read from the raw key text of every row (the first row of a
+    payee named twice), so a row with another problem (a bad FTE) still has
+    its manager checked.
+    """
+    managers: dict[str, str] = {}
+    rows: dict[str, int] = {}  # payee id → its first row
+    for row in checker.table.rows:
+        payee, manager = checker.cell(row, "payee"), checker.cell(row, "manager")
+        if not is_key(payee) or payee in rows:
+            continue
+        rows[payee] = row.number
+        if is_key(manager):
+            managers[payee] = manager
     done: set[str] = set()
     for start in sorted(managers):
         path: dict[str, int] = {}  # payee id → position on the chain from start
@@ -348,13 +391,14 @@ def _check_cycles(checker: _Checker, payees: Mapping[str, Payee]) -> None:
         loop = loop[loop.index(first) :] + loop[: loop.index(first)]
         checker.report(
             _report.MANAGER_CYCLE,
-            payees[first].ref.row,
+            rows[first],
             "manager",
             "the manager chain loops: " + " → ".join([*loop, first]),
             "nobody can manage themselves, directly or through others",
         )
 
 
+@evaluation_context()
 def check_quotas(
     table: RawTable, req: DataRequirements, roster: frozenset[str] | None, found: list[Diagnostic]
 ) -> dict[tuple[str, str], QuotaEntry]:
@@ -380,13 +424,18 @@ def check_quotas(
     return dict(sorted(quotas.items()))
 
 
+@evaluation_context()
 def check_metrics(
     table: RawTable, req: DataRequirements, roster: frozenset[str] | None, found: list[Diagnostic]
 ) -> tuple[dict[tuple[str, str, str], MetricEntry], dict[str, int]]:
     """Metrics that passed, keyed and sorted by (payee, period, name).
 
-    Rows of metrics the plan does not declare are skipped unread; they are
-    counted by name in the second result.
+    Rows of metrics the plan does not declare are skipped unread (a metrics
+    file may be shared by several plans); they are counted by name in the
+    second result. A name that is a declared one in other capitals, or close
+    to one (:func:`~incentives.check.suggest.closest`), is a mistake rather
+    than another plan's metric: it is reported (``D619``) with the name meant,
+    since its rows would otherwise leave the metric to its default.
     """
     checker = _Checker(table, found)
     if not checker.require(dict.fromkeys(METRIC_COLUMNS, "every metrics table has it")):
@@ -397,7 +446,18 @@ def check_metrics(
     for row in table.rows:
         name = checker.cell(row, "name")
         if name not in req.metrics and is_key(name):
-            ignored[name] += 1
+            meant = _meant_metric(name, req.metrics)
+            if meant is None:
+                ignored[name] += 1
+                continue
+            checker.report(
+                _report.UNKNOWN_METRIC,
+                row.number,
+                "name",
+                f"`{name}` is not a metric the plan declares",
+                f"did you mean `{meant}`? metric names must match the plan's exactly",
+            )
+            checker.known_payee(roster, row, "payee")
             continue
         kind = req.metrics[name][0] if name in req.metrics else ColumnType.TEXT
         checker.known_payee(roster, row, "payee")
@@ -412,6 +472,25 @@ def check_metrics(
     return dict(sorted(metrics.items())), dict(sorted(ignored.items()))
 
 
+def _meant_metric(name: str, declared: Iterable[str]) -> str | None:
+    """The declared metric ``name`` is a case variant or a misspelling of, if any.
+
+    >>> _meant_metric("CSAT", ["csat"]), _meant_metric("cast", ["csat"])
+    ('csat', 'csat')
+    >>> _meant_metric("hours", ["csat"]) is None
+    True
+    """
+    by_folded: dict[str, str] = {}
+    for metric in sorted(declared):
+        by_folded.setdefault(metric.casefold(), metric)
+    folded = name.casefold()
+    if folded in by_folded:
+        return by_folded[folded]
+    close = closest(folded, by_folded)
+    return None if close is None else by_folded[close]
+
+
+@evaluation_context()
 def check_splits(
     table: RawTable,
     req: DataRequirements,
@@ -434,8 +513,10 @@ def check_splits(
     rows: dict[str, list[int]] = {}
     seen: dict[Any, int] = {}
     for row in table.rows:
+        # Every problem of the row is reported; a row with any is not kept.
         txn_id = checker.cell(row, "txn_id")
-        if is_key(txn_id) and txn_id not in txn_ids:
+        unknown = is_key(txn_id) and txn_id not in txn_ids
+        if unknown:
             checker.report(
                 _report.UNKNOWN_LINE,
                 row.number,
@@ -443,11 +524,11 @@ def check_splits(
                 f"`{txn_id}` is not a txn_id in the ledger",
                 "a split shares an existing ledger line; check the id",
             )
-            continue
         checker.known_payee(roster, row, "payee")
         credit = checker.cell(row, "credit") if "credit" in checker.positions else ""
         credit = credit or "split"
-        if credit != "split" and credit not in req.overlays:
+        undeclared = credit != "split" and credit not in req.overlays
+        if undeclared:
             declared = ", ".join(f"`{o}`" for o in sorted(req.overlays)) or "none"
             checker.report(
                 _report.SHARES,
@@ -456,11 +537,10 @@ def check_splits(
                 f"`{credit}` is not a credit type the plan declares (overlays: {declared})",
                 "leave it empty for a share of the 100%, or declare the overlay in the plan",
             )
-            continue
         data: dict[str, Any] = {c: checker.cell(row, c) for c in SPLIT_COLUMNS}
         data |= {"credit": credit, "ref": checker.ref(row)}
         entry = checker.model(SplitEntry, row, data, {})
-        if entry is None:
+        if entry is None or unknown or undeclared:
             continue
         key = (entry.txn_id, entry.payee, entry.credit)
         checker.unique(seen, key, row, "payee", f"the share of `{entry.payee}` in `{txn_id}`")
@@ -485,6 +565,7 @@ def check_splits(
     }
 
 
+@evaluation_context()
 def check_fx(
     table: RawTable, req: DataRequirements, found: list[Diagnostic]
 ) -> dict[tuple[str, str], tuple[FxRate, ...]]:

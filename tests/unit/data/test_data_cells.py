@@ -165,8 +165,25 @@ def test_date_is_iso() -> None:
 
 
 def test_text_is_kept_exactly() -> None:
-    assert parse_cell("  a, b  ", ColumnType.TEXT) == "  a, b  "
+    assert parse_cell("a,  b", ColumnType.TEXT) == "a,  b"
     assert parse_cell("", ColumnType.TEXT) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "hint"),
+    [
+        ("protection ", "`protection ` has spaces around it", "remove the spaces: `protection`"),
+        ("  a, b  ", "`  a, b  ` has spaces around it", "remove the spaces: `a, b`"),
+        ("tv\t", "`tv\t` has spaces around it", "remove the spaces: `tv`"),
+        ("\u00a0tv", "`\u00a0tv` has spaces around it", "remove the spaces: `tv`"),
+        ("   ", "the cell holds only spaces", "leave it empty, or write the value"),
+    ],
+)
+def test_text_with_spaces_around_it_is_refused(text: str, message: str, hint: str) -> None:
+    # The plan compares text exactly: `protection ` would match nothing.
+    with pytest.raises(CellError) as caught:
+        parse_cell(text, ColumnType.TEXT)
+    assert (caught.value.message, caught.value.hint) == (message, hint)
 
 
 @pytest.mark.parametrize("kind", [k for k in ColumnType if k is not ColumnType.TEXT])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from incentives.data import RawRow, RawTable, parse_cell, read_csv
+from incentives.diagnostics import Diagnostic
 from incentives.errors import UsageError
 from incentives.money import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, format_decimal
 from incentives.values import ColumnType
@@ -219,6 +221,44 @@ def test_directory_is_a_usage_error(tmp_path: Path) -> None:
         read_csv(tmp_path, "ledger")
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_is_not_read(tmp_path: Path) -> None:
+    link = tmp_path / "ledger.csv"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(UsageError) as caught:
+        read_csv(link, "ledger")
+    assert str(caught.value).startswith(
+        f"`{link}` (a link to `/dev/zero`) is a device, not a file: it is not read; "
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_not_opened_for_a_blocking_read(tmp_path: Path) -> None:
+    pipe = tmp_path / "ledger.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(UsageError, match="is a named pipe, not a file"):
+        read_csv(pipe, "ledger")
+
+
+def test_a_dangling_link_names_its_target(tmp_path: Path) -> None:
+    link = tmp_path / "ledger.csv"
+    link.symlink_to(tmp_path / "gone.csv")
+    with pytest.raises(UsageError) as caught:
+        read_csv(link, "ledger")
+    assert str(caught.value) == (
+        f"`{link}` is a link to `{tmp_path / 'gone.csv'}`, which does not exist; "
+        "point the link at the CSV file, or delete the link"
+    )
+
+
+def test_a_link_to_a_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / "real.csv").write_text("payee\nkim\n")
+    (tmp_path / "roster.csv").symlink_to(tmp_path / "real.csv")
+    table, problems = read_csv(tmp_path / "roster.csv", "roster")
+    assert table is not None and problems == []
+    assert [row.cells for row in table.rows] == [("kim",)]
+
+
 _decimals = st.builds(
     lambda sign, digits, exponent: Decimal((sign, tuple(digits), exponent)),
     st.integers(0, 1),
@@ -279,3 +319,63 @@ def test_ragged_rows_are_kept_apart_for_their_keys(tmp_path: Path) -> None:
 def test_one_cell_is_one_cell(tmp_path: Path) -> None:
     _, problems = read_csv(write(tmp_path, b"payee,fte\nkim\n"), "roster")
     assert problems[0].message == "row 2 has 1 cell, but the header has 2 columns"
+
+
+# --- cells beyond the csv module's size limit -----------------------------------------
+
+LIMIT = csv.field_size_limit()
+
+
+def _problems(problems: list[Diagnostic]) -> list[tuple[str, int, int]]:
+    return [(p.code, p.span.line, p.span.column) for p in problems]
+
+
+def test_a_cell_too_long_is_named_and_the_other_rows_are_read(tmp_path: Path) -> None:
+    long = "x" * (LIMIT + 10)
+    content = (
+        f"{HEADER}\nT1,2026-01-05,a,1,USD\nT2,2026-01-05,{long},1,USD\n"
+        "T3,2026-01-05,a,1\nT4,2026-01-05,a,2,USD\n"
+    )
+    table, problems = read_csv(write(tmp_path, content.encode()), "ledger")
+    assert table is not None
+    assert _problems(problems) == [("D610", 3, 3), ("D607", 4, 0)]
+    assert problems[0].message == (
+        f"row 3, column `payee`: the cell is {LIMIT + 10:,} characters long; "
+        f"a cell holds at most {LIMIT:,}"
+    )
+    assert problems[0].hint and "shorten the cell" in problems[0].hint
+    assert [(row.number, row.cells[0]) for row in table.rows] == [(2, "T1"), (5, "T4")]
+    # Kept apart, as a ragged row is: its txn_id is known to the other tables.
+    assert [row.number for row in table.ragged] == [3, 4]
+    assert table.ragged[0].cells[:2] == ("T2", "2026-01-05") and "T2" in table.keys("txn_id")
+
+
+def test_a_long_quoted_cell_over_several_lines_keeps_later_row_numbers(tmp_path: Path) -> None:
+    long = "\n".join(["y" * 1000] * (LIMIT // 1000 + 5))
+    lines = long.count("\n") + 1
+    content = f'{HEADER}\nT1,2026-01-05,a,"1,2""{long}",USD\nT2,2026-01-05,a,"x\ny",USD\n'
+    table, problems = read_csv(write(tmp_path, content.encode()), "ledger")
+    assert table is not None
+    assert _problems(problems) == [("D610", 2, 4)]
+    assert [(row.number, row.cells) for row in table.rows] == [
+        (2 + lines, ("T2", "2026-01-05", "a", "x\ny", "USD"))
+    ]
+    assert table.ragged[0].cells[3] == f'1,2"{long}'
+
+
+def test_a_quote_left_open_over_a_long_file_says_so(tmp_path: Path) -> None:
+    rows = "".join(f"T{i},2026-01-05,a,1,USD\n" for i in range(LIMIT // 20))
+    content = f'{HEADER}\nT0,2026-01-05,"a,1,USD\n{rows}'
+    table, problems = read_csv(write(tmp_path, content.encode()), "ledger")
+    assert table is not None and table.rows == ()
+    assert _problems(problems) == [("D610", 2, 3)]
+    assert "a quote is opened and never closed" in problems[0].message
+    assert problems[0].hint and "close the quote" in problems[0].hint
+
+
+def test_a_header_cell_too_long_builds_no_table(tmp_path: Path) -> None:
+    content = f"txn_id,{'d' * (LIMIT + 1)}\nT1,x\n"
+    table, problems = read_csv(write(tmp_path, content.encode()), "ledger")
+    assert table is None
+    assert _problems(problems) == [("D610", 1, 2)]
+    assert problems[0].message.startswith("column 2 of the header: the cell is")

@@ -418,6 +418,17 @@ def test_problems_are_capped_per_file(write_dir: WriteDir, req: DataRequirements
     assert [where(d) for d in found if d not in ledger] == [("D603", "roster.csv", 4, 5)]
 
 
+def test_a_manager_loop_is_reported_on_a_row_with_other_problems(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    roster = ROSTER.replace("alice,Alice Ames,manager,,1,", "alice,Alice Ames,manager,alice,-1,")
+    found = failures(write_dir(roster=roster), req)
+    assert [(where(d), d.message) for d in found] == [
+        (("D614", "roster.csv", 2, 4), "column `manager`: the manager chain loops: alice → alice"),
+        (("D603", "roster.csv", 2, 5), "column `fte`: `-1` is not between 0 (excluded) and 1"),
+    ]
+
+
 def test_manager_loops_are_reported_once(write_dir: WriteDir, req: DataRequirements) -> None:
     roster = (
         "payee,manager,fte,start_date\n"
@@ -559,10 +570,26 @@ def test_a_missing_column_without_a_close_name_says_to_add_it(
 def test_a_semicolon_header_is_named_even_without_a_ragged_row(
     write_dir: WriteDir, req: DataRequirements
 ) -> None:
-    ledger = LEDGER.replace(",", ";")  # no decimal commas: every row has one cell
-    found = failures(write_dir(ledger=ledger), req)
-    assert {d.code for d in found} == {"D602"}
-    assert all(d.hint and "separated by `;` (semicolons)" in d.hint for d in found)
+    # No decimal commas: every row is one cell, as the header is; one D607
+    # says what happened, not a D602 for each column.
+    ledger = LEDGER.replace(",", ";")
+    with pytest.raises(DataError) as caught:
+        Dataset.from_dir(write_dir(ledger=ledger))
+    problem = the_one(caught.value.diagnostics)
+    assert where(problem) == ("D607", "ledger.csv", 1, 0)
+    assert problem.message == (
+        "the header is a single column, `txn_id;date;payee;amount;currency;product;units`: "
+        "the file is separated by `;` (semicolons), not by commas"
+    )
+    assert problem.hint == "export it again as comma-separated CSV (in Excel: Save As > CSV UTF-8)"
+
+
+def test_a_tab_separated_file_is_named_as_such(write_dir: WriteDir) -> None:
+    with pytest.raises(DataError) as caught:
+        Dataset.from_dir(write_dir(roster="payee\tname\nalice\tA\n"))
+    problem = the_one(caught.value.diagnostics)
+    assert where(problem) == ("D607", "roster.csv", 1, 0)
+    assert "separated by tabs" in problem.message
 
 
 def test_currency_problems_say_what_to_do(write_dir: WriteDir, req: DataRequirements) -> None:
@@ -596,3 +623,157 @@ def test_a_split_of_a_line_with_a_bad_cell_is_not_also_an_unknown_line(
     (directory / "splits.csv").write_text(splits)
     found = failures(directory, req)
     assert [where(d)[0] for d in found] == ["D603"]
+
+
+def test_every_problem_of_a_split_row_is_reported(write_dir: WriteDir) -> None:
+    req = requirements(splits=True, overlays=frozenset({"mentor"}))
+    splits = "txn_id,payee,share,credit\nT9,zed,half,\nT2,bob,50%,mentr\nT2,bob,100%,\n"
+    directory = write_dir()
+    (directory / "splits.csv").write_text(splits)
+    found = failures(directory, req)
+    assert [where(d) for d in found] == [
+        ("D616", "splits.csv", 2, 1),
+        ("D605", "splits.csv", 2, 2),
+        ("D603", "splits.csv", 2, 3),
+        ("D615", "splits.csv", 3, 4),
+    ]
+
+
+def test_dates_and_periods_with_full_width_digits_are_refused(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    # int() reads `２０２６` as 2026; a date or period is written with 0 to 9,
+    # as an amount is.
+    directory = write_dir(
+        ledger=LEDGER.replace("2026-01-06", "２０２６-01-06"),
+        roster=ROSTER.replace("2025-01-01", "2025-0１-01"),
+        quotas=QUOTAS.replace("alice,2026-Q1", "alice,２０２６-Q1"),
+        metrics=METRICS.replace("bob,2026-01,csat", "bob,2026-０1,csat"),
+    )
+    found = failures(directory, req)
+    assert [where(d) for d in found] == [
+        ("D603", "ledger.csv", 2, 2),
+        ("D603", "metrics.csv", 3, 2),
+        ("D603", "quotas.csv", 2, 2),
+        ("D603", "roster.csv", 2, 6),
+    ]
+    assert all(d.hint and d.hint.startswith("write the digits as 0 to 9") for d in found)
+
+
+# --- text the plan reads, with spaces around it ----------------------------------------
+
+
+def test_declared_text_with_spaces_around_it_is_refused(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    # `widget ` would silently not match "widget" in the plan.
+    ledger = LEDGER.replace("USD,widget,3", "USD,widget ,3")
+    roster = ROSTER.replace(",north", ", north")
+    found = failures(write_dir(ledger=ledger, roster=roster), req)
+    assert [(where(d), d.message, d.hint) for d in found] == [
+        (
+            ("D603", "ledger.csv", 3, 6),
+            "column `product`: `widget ` has spaces around it",
+            "remove the spaces: `widget`",
+        ),
+        (
+            ("D603", "roster.csv", 2, 10),
+            "column `region`: ` north` has spaces around it",
+            "remove the spaces: `north`",
+        ),
+    ]
+
+
+def test_the_roster_plan_with_spaces_around_it_is_refused(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    # `standard ` is not the plan's name: every payee would be on another plan.
+    roster = ROSTER.replace(",standard,", ",standard ,")
+    found = failures(write_dir(roster=roster), req)
+    assert [(where(d), d.message, d.hint) for d in found] == [
+        (
+            ("D603", "roster.csv", row, 9),
+            "column `plan`: `standard ` has spaces around it",
+            "remove the spaces: `standard`",
+        )
+        for row in (2, 3)
+    ]
+
+
+def test_standard_roster_text_is_checked_when_the_plan_reads_it(write_dir: WriteDir) -> None:
+    roster = ROSTER.replace("Bob Bell,rep,", " Bob Bell,rep ,")
+    # `role` is declared, `name` is not (shown in statements, never compared).
+    found = failures(write_dir(roster=roster), requirements())
+    assert [(where(d), d.message) for d in found] == [
+        (("D603", "roster.csv", 3, 3), "column `role`: `rep ` has spaces around it")
+    ]
+    data = Dataset.from_dir(write_dir(roster=roster)).validate(requirements(roster_fields={}))
+    assert data.roster["bob"].name == " Bob Bell"
+
+
+def test_a_text_metric_with_spaces_around_it_is_refused(write_dir: WriteDir) -> None:
+    metrics = "payee,period,name,value\nalice,2026-01,tier,gold \nbob,2026-01,tier,   \n"
+    req = requirements(metrics={"tier": (ColumnType.TEXT, None)})
+    found = failures(write_dir(metrics=metrics), req)
+    assert [(where(d), d.message, d.hint) for d in found] == [
+        (
+            ("D603", "metrics.csv", 2, 4),
+            "column `value`: `gold ` has spaces around it",
+            "remove the spaces: `gold`",
+        ),
+        (
+            ("D603", "metrics.csv", 3, 4),
+            "column `value`: the cell holds only spaces",
+            "leave it empty, or write the value",
+        ),
+    ]
+
+
+def test_undeclared_text_columns_are_not_read(write_dir: WriteDir) -> None:
+    ledger = LEDGER.replace("USD,widget,3", "USD,widget ,3")
+    data = Dataset.from_dir(write_dir(ledger=ledger)).validate(requirements(ledger_columns={}))
+    assert len(data.ledger) == 3
+
+
+# --- D619 metric names close to a declared one ----------------------------------------
+
+
+@pytest.mark.parametrize("name", ["CSAT", "Csat", "cast", "csatt", "sat"])
+def test_a_metric_name_close_to_a_declared_one_is_an_error(
+    write_dir: WriteDir, req: DataRequirements, name: str
+) -> None:
+    # Ignored, the row would silently leave `csat` to its default.
+    problem = the_one(failures(write_dir(metrics=METRICS + f"alice,2026-02,{name},90%\n"), req))
+    assert where(problem) == ("D619", "metrics.csv", 5, 3)
+    assert problem.message == f"column `name`: `{name}` is not a metric the plan declares"
+    assert problem.hint == "did you mean `csat`? metric names must match the plan's exactly"
+
+
+def test_a_misspelt_metric_row_still_has_its_payee_checked(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    found = failures(write_dir(metrics=METRICS + "zed,2026-02,CSAT,90%\n"), req)
+    assert [where(d) for d in found] == [
+        ("D605", "metrics.csv", 5, 1),
+        ("D619", "metrics.csv", 5, 3),
+    ]
+
+
+def test_metric_names_far_from_every_declared_one_are_other_plans_metrics(
+    write_dir: WriteDir,
+) -> None:
+    metrics = METRICS + "bob,2026-02,nps,40\nbob,2026-02,csat_score,4\n"
+    data = Dataset.from_dir(write_dir(metrics=metrics)).validate(requirements())
+    assert data.ignored_metrics == {"csat_score": 1, "hours": 1, "nps": 1}
+
+
+def test_a_cell_too_long_does_not_hide_the_other_problems_of_its_file(
+    write_dir: WriteDir, req: DataRequirements
+) -> None:
+    long = "w" * 200_000
+    ledger = LEDGER.replace("USD,widget,3", f"USD,{long},3") + "T4,2026-01-07,bob,abc,USD,g,1\n"
+    found = failures(write_dir(ledger=ledger), req)
+    assert [where(d) for d in found] == [("D610", "ledger.csv", 3, 6), ("D603", "ledger.csv", 5, 4)]
+    assert found[0].message == (
+        "row 3, column `product`: the cell is 200,000 characters long; a cell holds at most 131,072"
+    )
