@@ -18,6 +18,12 @@ Who is plotted:
   their sales in the period vary. ``--quota`` then sets 100 % when the plan
   has no quota of its own.
 
+``--quota`` is an amount in the plan's currency (``10,000.00``, optionally
+followed by the currency code), at least the currency's minor unit, with at
+most 18 digits before the point and 12 after, and small enough that 200 % of
+it is an amount too. A refusal names the option and the value as written,
+never a place in the curve's synthetic records.
+
 Output: ``--output FILE`` (``.svg``, ``.png`` or ``.csv``; the format follows
 the suffix unless ``--format`` says otherwise), written atomically; without
 it, stdout. PNG is not written to a terminal.
@@ -39,7 +45,7 @@ from incentives.check.types import money, show
 from incentives.cli._common import emit, is_terminal, load
 from incentives.data import Dataset
 from incentives.errors import UsageError
-from incentives.money import parse_decimal
+from incentives.money import NumberTextError, parse_decimal
 from incentives.periods import Period
 from incentives.pipeline import Plan
 from incentives.report.curve import (
@@ -51,6 +57,7 @@ from incentives.report.curve import (
     render_curve_csv,
     synthetic_scenario,
 )
+from incentives.report.curve_scenario import check_quota
 from incentives.report.files import write_atomically
 
 __all__ = ["plot"]
@@ -110,6 +117,7 @@ def plot(
             quota=reference,
             metrics=metrics,
             columns=columns,
+            quota_text=quota,
         )
     elif reference is not None:
         if data_dir is not None:
@@ -121,6 +129,7 @@ def plot(
             metrics=metrics,
             columns=columns,
             fields=_assignments("field", field),
+            quota_text=quota,
         )
     else:
         raise UsageError("give --quota AMOUNT, or --payee ID with --data DIR and --period P")
@@ -175,9 +184,12 @@ def _amount(text: str, plan: Plan) -> Decimal:
         raise UsageError(
             f"--quota {text}: write an amount in {plan.currency}, like 10000 or 10,000.00"
         )
-    amount = parse_decimal(match[1].replace(",", "") + (match[2] or ""))
-    if amount <= 0:
-        raise UsageError(f"--quota {text}: the quota must be more than 0")
+    try:
+        amount = parse_decimal(match[1].replace(",", "") + (match[2] or ""))
+    except NumberTextError as exc:
+        number = exc.message.partition("` has ")[2]
+        raise UsageError(f"--quota {text}: it has {number} ({exc.hint})") from None
+    check_quota(amount, plan.currency, text)
     return amount
 
 
