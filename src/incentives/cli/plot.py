@@ -42,7 +42,7 @@ from pathlib import Path
 import click
 
 from incentives.check.types import money, show
-from incentives.cli._common import emit, is_terminal, load
+from incentives.cli._common import emit, is_terminal, load, output_format
 from incentives.data import Dataset
 from incentives.errors import UsageError
 from incentives.money import NumberTextError, parse_decimal
@@ -63,6 +63,7 @@ from incentives.report.files import write_atomically
 __all__ = ["plot"]
 
 _FORMATS = ("svg", "png", "csv")
+_SUFFIXES = {f".{name}": name for name in _FORMATS}
 _AMOUNT = re.compile(r"(-?[0-9]{1,3}(?:,[0-9]{3})+|-?[0-9]+)(\.[0-9]+)?(?:\s*([A-Z]{3}))?")
 
 
@@ -101,7 +102,7 @@ def plot(
 ) -> None:
     """Plot the payout from 0% to 200% attainment, with band edges, gates and caps."""
     plan = load(plan_path)
-    chosen = _format(file_format, output)
+    chosen = output_format(file_format, output, _SUFFIXES, "svg")
     metrics, columns = _assignments("metric", metric), _assignments("column", column)
     reference = _amount(quota, plan) if quota is not None else None
     if payee is not None:
@@ -153,17 +154,6 @@ def plot(
         reason = getattr(exc, "strerror", None) or str(exc)
         raise UsageError(f"cannot write `{output}`: {reason}") from None
     emit(f"wrote {output}\n", err=True)
-
-
-def _format(given: str | None, output: str | None) -> str:
-    if given is not None:
-        return given
-    if output is not None:
-        suffix = Path(output).suffix.lower().lstrip(".")
-        if suffix in _FORMATS:
-            return suffix
-        raise UsageError(f"`{output}`: name a .svg, .png or .csv file, or give --format")
-    return "svg"
 
 
 def _assignments(option: str, values: tuple[str, ...]) -> dict[str, str]:
