@@ -281,8 +281,12 @@ class PeriodScheme:
             return Period(period.start, period.end, self.kind, period.start.isoformat())
         return calendar_period(self.kind, day)
 
-    def parse(self, text: str) -> Period:
+    def parse(self, text: str, *, expected: str | None = None) -> Period:
         """A pay period from its label, or the period containing a date.
+
+        ``expected`` says why a label of another kind is wrong, after "`2026-03`
+        is a month, but …": by default "this plan pays by quarter"; the quotas
+        table, whose periods are the goal's, says so instead.
 
         Raises:
             PeriodTextError: if ``text`` is neither, names a period of another
@@ -298,8 +302,9 @@ class PeriodScheme:
         else:
             period = parse_period_label(text)
             if period.kind is not self.kind:
+                reason = expected or f"this plan pays by {self.kind.noun}"
                 raise PeriodTextError(
-                    f"`{text}` is a {period.kind.noun}, but this plan pays by {self.kind.noun}",
+                    f"`{text}` is a {period.kind.noun}, but {reason}",
                     f"name a {self.kind.noun} such as {self.example_label()}",
                 )
         if not self.is_inner(period):

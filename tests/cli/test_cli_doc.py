@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from .cli_support import BAD_PLAN, EXAMPLES_PLAN, Invoke, Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +30,22 @@ def test_html_to_a_file_by_its_suffix(invoke: Invoke, ws: Workspace) -> None:
     html = (ws.root / "out" / "plan.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert invoke("doc", "t.plan", "--format", "html").stdout == html
+
+
+@pytest.mark.parametrize("name", ["plan.pdf", "plan", "plan.txt"])
+def test_a_file_name_that_names_no_format_is_refused(
+    invoke: Invoke, ws: Workspace, name: str
+) -> None:
+    # as plot does, instead of writing Markdown into plan.pdf
+    result = invoke("doc", "t.plan", "-o", name)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: `{name}`: name a .md, .markdown, .html or .htm file, or give --format\n"
+    )
+    assert not (ws.root / name).exists()
+    assert invoke("doc", "t.plan", "-o", name, "--format", "markdown").exit_code == 0
+    assert (ws.root / name).read_text(encoding="utf-8").startswith("# T\n")
+    assert invoke("doc", "t.plan", "-o", "plan.MD").exit_code == 0
 
 
 def test_the_same_bytes_every_time(invoke: Invoke, ws: Workspace) -> None:

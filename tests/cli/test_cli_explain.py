@@ -103,6 +103,41 @@ def test_unrelated_payee_lists_the_ids(invoke: Invoke, ws: Workspace) -> None:
     )
 
 
+ROOT = Path(__file__).resolve().parents[2]
+PLANS, EXAMPLES = ROOT / "plans", ROOT / "examples"
+RETAIL = ("explain", str(PLANS / "retail_floor.plan"), "--data", str(EXAMPLES / "retail"))
+
+
+@pytest.mark.parametrize(
+    ("period", "payee", "message"),
+    [
+        # hana left on 20 February: not a typo of `ana`
+        (
+            "2026-03",
+            "hana",
+            "payee `hana` is not active in 2026-03 (employed from 2024-01-08 to 2026-02-20): "
+            "their last active month is 2026-02",
+        ),
+        (
+            "2026-02",
+            "emma",
+            "payee `emma` is not active in 2026-02 (employed from 2026-03-11): "
+            "their first active month is 2026-03",
+        ),
+        ("2026-03", "gus", "payee `gus` is on another plan (Store managers), not on "),
+        ("2026-03", "anna", "no statement for payee `anna` in 2026-03; did you mean `ana`?"),
+    ],
+)
+def test_a_roster_payee_without_a_statement_is_told_why(
+    invoke: Invoke, ws: Workspace, period: str, payee: str, message: str
+) -> None:
+    result = invoke(*RETAIL, "--period", period, "--payee", payee)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {message}")
+    assert payee == "anna" or "did you mean" not in result.stderr
+
+
 def test_bad_period_is_a_usage_error(invoke: Invoke, ws: Workspace) -> None:
     result = invoke("explain", "t.plan", "--data", "data", "--period", "March", "--payee", "alice")
     assert result.exit_code == 2

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import incentives
 import incentives.cli.run as run_module
 from incentives.errors import InternalError
 
-from .cli_support import Invoke, Workspace
+from .cli_support import BAD_PLAN, Invoke, Workspace
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_version(invoke: Invoke) -> None:
@@ -104,3 +108,26 @@ def test_a_closed_pipe_stops_quietly(
     result = invoke("run", "t.plan", "--data", "data", "--period", "2026-03")
     assert result.exit_code == 1
     assert result.stderr == ""
+
+
+def test_where_diagnostics_go_is_what_the_reference_says(invoke: Invoke, ws: Workspace) -> None:
+    # check and test report findings: their diagnostics are their output, on
+    # stdout. Other commands keep stdout for results and report on stderr.
+    ws.write("bad.plan", BAD_PLAN)
+    for command in (("check", "bad.plan"), ("test", "bad.plan")):
+        result = invoke(*command)
+        assert result.exit_code == 1
+        assert "error[E101]" in result.stdout
+        assert result.stderr == ""
+    result = invoke("run", "bad.plan", "--data", "data", "--period", "2026-03")
+    assert result.exit_code == 1
+    assert "error[E101]" in result.stderr
+    assert result.stdout == ""
+    result = invoke("check", "missing.plan")
+    assert result.exit_code == 2
+    assert result.stdout == "" and "missing.plan" in result.stderr
+    reference = " ".join((ROOT / "docs" / "cli.md").read_text(encoding="utf-8").split())
+    assert "`check` and `test` exist to report findings" in reference
+    assert "go to **stdout**" in reference
+    assert "its diagnostics, errors and notes to **stderr**" in reference
+    assert "Diagnostics go to stderr" not in reference

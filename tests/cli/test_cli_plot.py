@@ -170,6 +170,42 @@ def test_a_note_when_the_plans_quota_is_not_the_reference(invoke: Invoke, curve:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (
+            ("--quota", "9" * 44),
+            f"error: --quota {'9' * 44}: it has 44 digits; at most 30 are allowed",
+        ),
+        (
+            ("--quota", "0." + "0" * 32 + "1"),
+            f"error: --quota 0.{'0' * 32}1: it has 33 digits; at most 30 are allowed",
+        ),
+        (
+            ("--quota", "20000.123456789012345"),
+            "error: --quota 20000.123456789012345: it has 15 digits after the point",
+        ),
+        (("--quota", "10", "--field", "fte=2"), "error: --field fte=2: `2` is not between 0"),
+    ],
+)
+def test_the_retail_plan_refuses_a_quota_as_written(
+    invoke: Invoke, ws: Workspace, args: tuple[str, ...], message: str
+) -> None:
+    plan = str(ROOT / "plans" / "retail_floor.plan")
+    result = invoke("plot", plan, *args, "-o", "c.csv")
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(message)
+    assert "<records:" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_large_quota_is_not_scaled_into_the_data(invoke: Invoke, ws: Workspace) -> None:
+    plan = str(ROOT / "plans" / "retail_floor.plan")
+    result = invoke("plot", plan, "--quota", "1,000,000,000", "--steps", "2", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[2].startswith("100%,1000000000.00,")
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
         ((), "give --quota AMOUNT, or --payee ID with --data DIR and --period P"),
         (("--payee", "alice"), "--payee needs --data DIR and --period P"),
         (("--quota", "ten"), "--quota ten: write an amount in USD"),

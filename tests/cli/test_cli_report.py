@@ -84,11 +84,24 @@ def test_html_file_when_output_ends_with_html(invoke: Invoke, retail: Workspace)
 def test_format_overrides_the_file_name(invoke: Invoke, retail: Workspace) -> None:
     assert invoke(*RETAIL, "-o", "standing.html", "--format", "json").exit_code == 0
     json.loads((retail.root / "standing.html").read_text(encoding="utf-8"))
-    assert invoke(*RETAIL, "-o", "standing.txt").exit_code == 0
+    assert invoke(*RETAIL, "-o", "standing.txt", "--format", "json").exit_code == 0
     json.loads((retail.root / "standing.txt").read_text(encoding="utf-8"))
+    assert invoke(*RETAIL, "-o", "standing.json").exit_code == 0
+    json.loads((retail.root / "standing.json").read_text(encoding="utf-8"))
     result = invoke(*RETAIL, "--format", "html")
     assert result.exit_code == 0
     assert result.stdout.startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("name", ["standing.pdf", "standing", "standing.txt"])
+def test_a_file_name_that_names_no_format_is_refused(
+    invoke: Invoke, retail: Workspace, name: str
+) -> None:
+    # as plot and doc do: never JSON in a file whose name says something else
+    result = invoke(*RETAIL, "-o", name)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: `{name}`: name a .html, .htm or .json file, or give --format\n"
+    assert not (retail.root / name).exists()
 
 
 def test_the_same_bytes_twice_and_for_shuffled_rows(invoke: Invoke, retail: Workspace) -> None:
@@ -167,9 +180,11 @@ def test_plan_and_evaluation_errors_exit_1(invoke: Invoke, ws: Workspace) -> Non
 
 def test_an_output_that_cannot_be_written(invoke: Invoke, ws: Workspace) -> None:
     ws.write("file", "not a directory\n")
-    result = invoke("report", "t.plan", "--data", "data", "--as-of", "2026-03-12", "-o", "file/x")
+    result = invoke(
+        "report", "t.plan", "--data", "data", "--as-of", "2026-03-12", "-o", "file/x.json"
+    )
     assert result.exit_code == 2
-    assert "cannot write `file/x`" in result.stderr
+    assert "cannot write `file/x.json`: `file` is a file, not a directory" in result.stderr
     (ws.root / "dir.html").mkdir()
     result = invoke("report", "t.plan", "--data", "data", "--as-of", "2026-03-12", "-o", "dir.html")
     assert result.exit_code == 2

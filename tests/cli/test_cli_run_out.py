@@ -206,6 +206,34 @@ def test_out_that_is_a_file_is_an_error(invoke: Invoke, ws: Workspace) -> None:
     assert Path("out").read_text(encoding="utf-8") == "a file"
 
 
+def test_a_path_through_a_file_names_the_file(invoke: Invoke, ws: Workspace) -> None:
+    Path("afile").write_text("a file", encoding="utf-8")
+    result = invoke(*OUT[:-1], "afile/sub")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: cannot write the outputs to `afile/sub`: `afile` is a file, not a directory\n"
+    )
+    for command in (
+        ("report", "t.plan", "--data", "data", "--as-of", "2026-03-12", "-o", "afile/x.html"),
+        ("schema", "--output", "afile/x.json"),
+        ("doc", "t.plan", "-o", "afile/x.md"),
+    ):
+        result = invoke(*command)
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"error: cannot write `{command[-1]}`: `afile` is a file, not a directory\n"
+        )
+
+
+def test_a_directory_in_the_way_of_the_manifest_is_named(invoke: Invoke, ws: Workspace) -> None:
+    Path("blk/manifest.json").mkdir(parents=True)
+    result = invoke(*OUT[:-1], "blk")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: cannot write the outputs to `blk`: `blk/manifest.json` is a directory\n"
+    )
+
+
 def test_no_output_when_the_run_fails(invoke: Invoke, ws: Workspace) -> None:
     ws.data("bad_cells", "bad")
     result = invoke("run", "t.plan", "--data", "bad", "--period", "2026-03", "--out", "out")

@@ -285,6 +285,25 @@ def test_pathological_nesting_is_refused_or_loaded_never_a_crash(
             check_plan_diagnostic(diagnostic, "<plan>", text)
 
 
+@pytest.mark.parametrize("depth", [101, 5_000, 1_000_000])
+def test_parentheses_count_as_nesting(depth: int) -> None:
+    # Grouping leaves no AST node, so the AST's depth alone let 5,000 of them
+    # through although more than 100 levels are refused; the 101st `(` is
+    # refused where it is, without reading the rest.
+    text = HEADER + f"measure sales = sum amount\n\ncommission c\n  pays {'(' * depth}"
+    text += "5% of sales" + ")" * depth + "\n"
+    first = _first_error(_refusal(text))
+    assert first.code == "E005"
+    assert (first.span.line, first.span.column) == (10, 7 + 101)  # "  pays " is 7 columns
+    assert "parentheses" in first.message
+    check_plan_diagnostic(first, "<plan>", text)
+
+
+def test_a_hundred_parentheses_are_allowed() -> None:
+    text = HEADER + f"measure sales = sum amount\n\ncommission c\n  pays {'(' * 100}"
+    incentives.load_plan(text + "5% of sales" + ")" * 100 + "\n")
+
+
 @pytest.mark.parametrize(
     "literal",
     [

@@ -5,7 +5,9 @@ Contract: an example that passes names exactly one pay period of the plan
 gives each ledger line a unique id, a known payee, an amount in the plan
 currency and a value for every declared ledger column (E503–E507), uses only
 declared metrics, and expects at least one amount (E508) of a component, the
-total, or a per-payee value, each of a fitting type (E504).
+total, or a per-payee value, each of a fitting type (E504), and each at most
+once per payee and period (E506, with both places; an `expect` without `in`
+is about the example's last period).
 """
 
 from __future__ import annotations
@@ -116,6 +118,8 @@ def _check_example(ctx: CheckContext, decl: n.ExampleDecl, facts: _PlanFacts) ->
     title = decl.title
     periods = [c for c in decl.clauses if isinstance(c, n.ExPeriod)]
     in_range: tuple[date, date] | None = None
+    #: The period an `expect` without `in` is about: the example's last.
+    last_period: str | None = None
     if len(periods) != 1:
         ctx.error(
             "E501",
@@ -140,9 +144,11 @@ def _check_example(ctx: CheckContext, decl: n.ExampleDecl, facts: _PlanFacts) ->
             )
         if len(parsed) == len(labels):
             in_range = (parsed[0].start, parsed[-1].end)
+            last_period = parsed[-1].label
     payees: dict[str, n.ExPayee] = {}
     lines: dict[str, n.ExLine] = {}
     all_lines = {c.txn_id.text for c in decl.clauses if isinstance(c, n.ExLine)}
+    expectations: dict[tuple[str, str, str | None], n.ExExpect] = {}
     expects = 0
     for clause in decl.clauses:
         match clause:
@@ -222,6 +228,11 @@ def _check_example(ctx: CheckContext, decl: n.ExampleDecl, facts: _PlanFacts) ->
             case n.ExExpect(payee=payee, target=target, value=value, period=when):
                 expects += 1
                 _known_payee(ctx, payee, payees)
+                key = (payee.text, "total" if target is None else target.text,
+                       _expect_period(ctx, when) or last_period)  # fmt: skip
+                if key in expectations:
+                    _expected_twice(ctx, clause, expectations[key])
+                expectations.setdefault(key, clause)
                 if when is not None and ctx.scheme is not None:
                     try:
                         chosen = ctx.scheme.parse(when)
@@ -383,6 +394,36 @@ def _unknown(ctx: CheckContext, facts: _PlanFacts, name: n.Name, what: str, kind
         name.span,
         hint=facts.suggest(name.text, kind)
         or f"declare it under `{_DECLARED_UNDER[kind]}`, or remove it from the example",
+    )
+
+
+def _expect_period(ctx: CheckContext, when: str | None) -> str | None:
+    """The canonical label of an `expect … in "P"` (None without `in`, or unreadable)."""
+    if when is None or ctx.scheme is None:
+        return when
+    try:
+        return ctx.scheme.parse(when).label
+    except ValueError:
+        return when
+
+
+def _expected_twice(ctx: CheckContext, clause: n.ExExpect, first: n.ExExpect) -> None:
+    """Two expectations of the same value of the same payee in the same period."""
+    what = "total" if clause.target is None else clause.target.text
+    where = f' in "{clause.period}"' if clause.period is not None else ""
+    message = f"`expect {clause.payee.text} {what}{where}` is given twice in this example"
+    old, new = first.value, clause.value
+    if (old.kind, old.value, old.currency) == (new.kind, new.value, new.currency):
+        hint = "keep one of them"
+    else:
+        message += f", with different values: {old.text} and {new.text}"
+        hint = "a value cannot be both: keep the one worked out right, delete the other"
+    ctx.error(
+        "E506",
+        message,
+        clause.span,
+        related=[Related(first.span, "first expected here")],
+        hint=hint,
     )
 
 

@@ -21,7 +21,11 @@ Commands, one module each:
 
 Output is plain, deterministic UTF-8 text when stdout is not a terminal (a
 pipe, a file, a test): no colour, no terminal-width dependence. On a
-terminal, tables and trees are drawn with rich. Errors go to stderr.
+terminal, tables and trees are drawn with rich. ``check`` and ``test`` report
+findings, so their diagnostics are their output, on stdout; every other
+command prints its results on stdout and its diagnostics, errors and notes on
+stderr; an error about the invocation itself (a bad option, a file that
+cannot be read) goes to stderr for every command (docs/cli.md says the same).
 
 Exit codes (DESIGN §6):
 

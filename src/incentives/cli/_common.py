@@ -16,7 +16,9 @@ import io
 import os
 import sys
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -46,6 +48,7 @@ __all__ = [
     "exit_code",
     "is_terminal",
     "load",
+    "output_format",
     "read_source",
     "render_details",
     "state",
@@ -130,6 +133,41 @@ def render_details(exc: IncentivesError) -> str:
       s.json: plan: missing
     """
     return "".join(f"  {visible(line)}\n" for line in exc.details)
+
+
+def output_format(
+    given: str | None, output: str | None, suffixes: Mapping[str, str], default: str
+) -> str:
+    """The format a command writes: ``--format`` if given, else ``--output``'s suffix.
+
+    Without either, ``default``. Every command that reads the format from the
+    file name (``doc``, ``plot``, ``report``) uses this one rule, so a file
+    name whose suffix names no format (``plan.pdf``, ``notes``) is refused the
+    same way everywhere rather than filled with another format.
+
+    Args:
+        given: the ``--format`` option, if any.
+        output: the ``--output`` option, if any.
+        suffixes: each accepted suffix (``.html``, lowercase) and its format.
+        default: the format without ``--format`` or ``--output``.
+
+    Raises:
+        UsageError: ``--output`` has another suffix (or none): naming the file
+            and every accepted suffix.
+
+    >>> output_format(None, "a.HTM", {".md": "markdown", ".htm": "html"}, "markdown")
+    'html'
+    """
+    if given is not None:
+        return given
+    if output is None:
+        return default
+    chosen = suffixes.get(Path(output).suffix.lower())
+    if chosen is not None:
+        return chosen
+    names = sorted(suffixes, key=list(suffixes).index)
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    raise UsageError(f"`{output}`: name a {listed} file, or give --format")
 
 
 def exit_code(exc: IncentivesError) -> int:

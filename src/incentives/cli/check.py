@@ -1,6 +1,8 @@
 """``incentives check PLAN...``: report every diagnostic of each plan.
 
-Text output: each file's diagnostics, compiler style with the plan line and
+The diagnostics are this command's output, so they go to stdout (where CI
+logs and editors read them; the exit code says whether any failed). Text
+output: each file's diagnostics, compiler style with the plan line and
 a caret underline, then one summary line for the file
 (``plans/a.plan: 1 error, 2 warnings``). JSON output: one array with the
 diagnostics of all files, in the order the files were given. A plan that

@@ -5,13 +5,14 @@ document of the plan (:mod:`incentives.report.plandoc`): who it covers, the
 pay period, each component in plain words with its bands, the measures and
 targets, rounding, the data it reads, the worked examples as tables and the
 plan's text. ``--data DIR`` adds the roster's payees who are on the plan.
-The format is ``--format``, else the suffix of ``--output`` (``.html``,
-``.htm``; anything else is Markdown), else Markdown.
+The format is ``--format``, else the suffix of ``--output`` (``.md`` or
+``.markdown``: Markdown; ``.html`` or ``.htm``: HTML; any other suffix, or
+none, is refused, exit 2, listing these), else Markdown.
 
 Exit: 0 when the document is written and every example passes; 1 if the plan
 has errors, or an example fails (the document is still written, and says
-which); 2 for a missing file, invalid data or an output file that cannot be
-written.
+which); 2 for a missing file, invalid data, an output file whose suffix names
+no format, or one that cannot be written.
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ from pathlib import Path
 
 import click
 
-from incentives.cli._common import EXIT_FINDINGS, emit, load
+from incentives.cli._common import EXIT_FINDINGS, emit, load, output_format
 from incentives.data import Dataset
 from incentives.errors import UsageError
 from incentives.report.files import write_atomically
 from incentives.report.plandoc import plan_document, render_html, render_markdown
 
 __all__ = ["doc"]
+
+#: The suffixes ``--output`` may have, and the format each means.
+_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
 @click.command("doc")
@@ -35,9 +39,9 @@ __all__ = ["doc"]
     "--format",
     "file_format",
     type=click.Choice(["markdown", "html"]),
-    help="default: from --output's suffix, else markdown",
+    help="default: from --output (.md/.markdown or .html/.htm), else markdown",
 )
-@click.option("--output", "-o", metavar="FILE", help="write the document to FILE")
+@click.option("--output", "-o", metavar="FILE", help="write FILE.md or FILE.html")
 @click.option("--data", "data_dir", metavar="DIR", help="list the roster's payees on the plan")
 @click.pass_context
 def doc(
@@ -48,12 +52,12 @@ def doc(
     data_dir: str | None,
 ) -> None:
     """Write the plan as a document people can read: Markdown or HTML."""
+    chosen = output_format(file_format, output, _SUFFIXES, "markdown")
     plan = load(plan_path)
     roster = None
     if data_dir is not None:
         roster = list(plan.validate(Dataset.from_dir(data_dir)).roster.values())
     document = plan_document(plan.ir, roster=roster)
-    chosen = file_format or _format_of(output)
     rendered = render_html(document) if chosen == "html" else render_markdown(document)
     if output is None:
         emit(rendered)
@@ -72,12 +76,6 @@ def doc(
             err=True,
         )
         ctx.exit(EXIT_FINDINGS)
-
-
-def _format_of(output: str | None) -> str:
-    if output is not None and Path(output).suffix.lower() in (".html", ".htm"):
-        return "html"
-    return "markdown"
 
 
 #: The subcommand (see ``incentives.cli.COMMANDS``).

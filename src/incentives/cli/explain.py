@@ -7,7 +7,9 @@ prints the statement model with its traces and values.
 
 Exit: 0 on success; 1 if the plan has errors or a value cannot be computed;
 2 for a bad period, a missing file, invalid data, or a payee with no
-statement in the period (the message lists the nearest payee ids).
+statement in the period: a roster payee on another plan or not active in the
+period is told so (with their dates and their nearest period on the plan);
+any other id gets the nearest payee ids.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from incentives.cli._common import emit, is_terminal, load
 from incentives.cli._console import print_tree, terminal_console
 from incentives.data import Dataset
 from incentives.errors import UsageError
+from incentives.evaluate import requirements
+from incentives.evaluate.run import active_in, on_plan
+from incentives.periods import Period
+from incentives.pipeline import Plan
 from incentives.report.explain import explain_tree, render_tree
 from incentives.report.statements_json import render_statement_json
 from incentives.results import RunResult, Statement
@@ -49,6 +55,8 @@ def explain(plan_path: str, data_dir: str, period: str, payee: str, output_forma
     the_period = plan.period(period)
     dataset = Dataset.from_dir(data_dir)
     result = plan.run(dataset, period=the_period)
+    if not any(s.payee == payee and s.period == the_period.label for s in result.statements):
+        _refuse_a_payee_not_paid(plan, dataset, payee, the_period)
     statement = find_statement(result, payee, the_period.label)
     if output_format == "json":
         emit(render_statement_json(statement))
@@ -78,6 +86,40 @@ def find_statement(result: RunResult, payee: str, period: str) -> Statement:
     listed = ", ".join(f"`{i}`" for i in ids[:_LISTED])
     more = f" and {len(ids) - _LISTED} more" if len(ids) > _LISTED else ""
     raise UsageError(f"{message}; payees with a statement: {listed}{more}")
+
+
+def _refuse_a_payee_not_paid(plan: Plan, dataset: Dataset, payee: str, period: Period) -> None:
+    """Say why a payee of the roster has no statement: another plan, or not active.
+
+    A payee the roster has is not a typo, so no look-alike ids are offered.
+
+    Raises:
+        UsageError: if the roster has ``payee`` and either holds.
+    """
+    person = dataset.validate(requirements(plan.ir)).roster.get(payee)
+    if person is None:
+        return
+    if not on_plan(plan.ir, person):
+        raise UsageError(
+            f"payee `{payee}` is on another plan ({person.plan}), not on `{plan.name}`"
+        )
+    if active_in(person, period):
+        return
+    start, end = person.start_date, person.end_date
+    if start is not None and end is not None:
+        when = f"employed from {start.isoformat()} to {end.isoformat()}"
+    elif start is not None:
+        when = f"employed from {start.isoformat()}"
+    else:
+        when = f"employed until {end.isoformat() if end is not None else '?'}"
+    scheme = plan.ir.scheme
+    if start is not None and start > period.end:
+        near = f"their first active {scheme.kind.noun} is {scheme.period_of(start).label}"
+    elif end is not None:
+        near = f"their last active {scheme.kind.noun} is {scheme.period_of(end).label}"
+    else:  # pragma: no cover - not active means one date is outside the period
+        near = "choose a period they were active in"
+    raise UsageError(f"payee `{payee}` is not active in {period.label} ({when}): {near}")
 
 
 def _names(ids: list[str]) -> str:

@@ -18,6 +18,12 @@ Who is plotted:
   their sales in the period vary. ``--quota`` then sets 100 % when the plan
   has no quota of its own.
 
+``--quota`` is an amount in the plan's currency (``10,000.00``, optionally
+followed by the currency code), at least the currency's minor unit, with at
+most 18 digits before the point and 12 after, and small enough that 200 % of
+it is an amount too. A refusal names the option and the value as written,
+never a place in the curve's synthetic records.
+
 Output: ``--output FILE`` (``.svg``, ``.png`` or ``.csv``; the format follows
 the suffix unless ``--format`` says otherwise), written atomically; without
 it, stdout. PNG is not written to a terminal.
@@ -36,10 +42,10 @@ from pathlib import Path
 import click
 
 from incentives.check.types import money, show
-from incentives.cli._common import emit, is_terminal, load
+from incentives.cli._common import emit, is_terminal, load, output_format
 from incentives.data import Dataset
 from incentives.errors import UsageError
-from incentives.money import parse_decimal
+from incentives.money import NumberTextError, parse_decimal
 from incentives.periods import Period
 from incentives.pipeline import Plan
 from incentives.report.curve import (
@@ -51,11 +57,13 @@ from incentives.report.curve import (
     render_curve_csv,
     synthetic_scenario,
 )
+from incentives.report.curve_scenario import check_quota
 from incentives.report.files import write_atomically
 
 __all__ = ["plot"]
 
 _FORMATS = ("svg", "png", "csv")
+_SUFFIXES = {f".{name}": name for name in _FORMATS}
 _AMOUNT = re.compile(r"(-?[0-9]{1,3}(?:,[0-9]{3})+|-?[0-9]+)(\.[0-9]+)?(?:\s*([A-Z]{3}))?")
 
 
@@ -94,7 +102,7 @@ def plot(
 ) -> None:
     """Plot the payout from 0% to 200% attainment, with band edges, gates and caps."""
     plan = load(plan_path)
-    chosen = _format(file_format, output)
+    chosen = output_format(file_format, output, _SUFFIXES, "svg")
     metrics, columns = _assignments("metric", metric), _assignments("column", column)
     reference = _amount(quota, plan) if quota is not None else None
     if payee is not None:
@@ -110,6 +118,7 @@ def plot(
             quota=reference,
             metrics=metrics,
             columns=columns,
+            quota_text=quota,
         )
     elif reference is not None:
         if data_dir is not None:
@@ -121,6 +130,7 @@ def plot(
             metrics=metrics,
             columns=columns,
             fields=_assignments("field", field),
+            quota_text=quota,
         )
     else:
         raise UsageError("give --quota AMOUNT, or --payee ID with --data DIR and --period P")
@@ -146,17 +156,6 @@ def plot(
     emit(f"wrote {output}\n", err=True)
 
 
-def _format(given: str | None, output: str | None) -> str:
-    if given is not None:
-        return given
-    if output is not None:
-        suffix = Path(output).suffix.lower().lstrip(".")
-        if suffix in _FORMATS:
-            return suffix
-        raise UsageError(f"`{output}`: name a .svg, .png or .csv file, or give --format")
-    return "svg"
-
-
 def _assignments(option: str, values: tuple[str, ...]) -> dict[str, str]:
     found: dict[str, str] = {}
     for text in values:
@@ -175,9 +174,12 @@ def _amount(text: str, plan: Plan) -> Decimal:
         raise UsageError(
             f"--quota {text}: write an amount in {plan.currency}, like 10000 or 10,000.00"
         )
-    amount = parse_decimal(match[1].replace(",", "") + (match[2] or ""))
-    if amount <= 0:
-        raise UsageError(f"--quota {text}: the quota must be more than 0")
+    try:
+        amount = parse_decimal(match[1].replace(",", "") + (match[2] or ""))
+    except NumberTextError as exc:
+        number = exc.message.partition("` has ")[2]
+        raise UsageError(f"--quota {text}: it has {number} ({exc.hint})") from None
+    check_quota(amount, plan.currency, text)
     return amount
 
 

@@ -9,13 +9,15 @@ distribution of attainment and the payout's cost as a share of sales
 
 Output: ``--format html`` is one self-contained page with inline SVG charts
 (:mod:`incentives.report.standing_html`); ``--format json`` the same figures
-as canonical JSON. Without ``--format``, HTML when ``-o`` names a ``.html``
-or ``.htm`` file, JSON otherwise (on stdout without ``-o``). ``-o FILE`` is
+as canonical JSON. Without ``--format``, the suffix of ``-o`` chooses:
+``.html`` or ``.htm`` for HTML, ``.json`` for JSON; any other suffix, or
+none, is refused (exit 2, listing these). JSON on stdout without ``-o``. ``-o FILE`` is
 written atomically (:mod:`incentives.report.files`).
 
 Exit: 0 on success; 1 if the plan has errors or a value cannot be computed;
 2 for a date that is not ``YYYY-MM-DD``, a missing file or directory, invalid
-data, or an output file that cannot be written.
+data, an output file whose suffix names no format, or one that cannot be
+written.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 import click
 
 from incentives.cli._common import emit, load
+from incentives.cli._common import output_format as pick_format
 from incentives.data import Dataset
 from incentives.errors import UsageError
 from incentives.periods import parse_date
@@ -34,7 +37,8 @@ from incentives.report.standing import render_standing_json, standing_report
 
 __all__ = ["report"]
 
-_HTML_SUFFIXES = (".html", ".htm")
+#: The suffixes ``-o`` may have, and the format each means.
+_SUFFIXES = {".html": "html", ".htm": "html", ".json": "json"}
 
 
 def _as_of(ctx: click.Context, param: click.Parameter, value: str) -> date:
@@ -59,7 +63,7 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str) -> date:
     "--format",
     "output_format",
     type=click.Choice(["html", "json"]),
-    help="html or json; default: html if -o names a .html/.htm file, else json",
+    help="html or json; default: from -o (.html/.htm or .json), else json",
 )
 @click.option("--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout")
 def report(
@@ -70,9 +74,7 @@ def report(
     output: str | None,
 ) -> None:
     """Where the team stands part-way through a period: targets to date, pace, projection."""
-    chosen = output_format or (
-        "html" if output is not None and Path(output).suffix.lower() in _HTML_SUFFIXES else "json"
-    )
+    chosen = pick_format(output_format, output, _SUFFIXES, "json")
     plan = load(plan_path)
     standing = standing_report(plan, Dataset.from_dir(data_dir), as_of)
     if chosen == "html":

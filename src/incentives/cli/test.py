@@ -13,7 +13,9 @@ output, per plan::
 then ``N examples, M failed``. An example that cannot run shows its problems
 as diagnostics; a plan with errors shows its diagnostics; a plan without
 examples says so and does not fail. ``--format json`` gives the same as one
-JSON object.
+JSON object. All of it, diagnostics included, is this command's output and
+goes to stdout; only a path that does not exist or a directory without a plan
+is reported on stderr.
 
 Exit: 0 when every example passes; 1 when one fails or a plan has errors;
 2 when a path does not exist or a directory holds no plan.

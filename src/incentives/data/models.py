@@ -15,8 +15,10 @@ were read from, so the same data read from CSV or from records, in any row
 order, gives equal results.
 
 Period labels and metric values depend on the plan: pass
-``context={"scheme": PeriodScheme}`` (quotas, metrics) and
-``context={"value_type": ColumnType}`` (metrics) to ``model_validate``. Without
+``context={"scheme": PeriodScheme}`` (quotas, metrics; with ``"expected"``,
+the reason a label of another kind is wrong, as :meth:`PeriodScheme.parse`
+takes it) and ``context={"value_type": ColumnType}`` (metrics) to
+``model_validate``. Without
 a context, an already canonical label and an already typed value are taken.
 """
 
@@ -318,8 +320,9 @@ def _period(period: object, info: ValidationInfo) -> object:
         return period
     if period == "":
         raise CellError(_EMPTY, f"name the period, like {scheme.example_label()}")
+    expected = _context(info).get("expected")
     try:
-        return scheme.parse(period).label
+        return scheme.parse(period, expected=expected if isinstance(expected, str) else None).label
     except PeriodTextError as exc:
         raise CellError(exc.message, exc.hint) from None
 

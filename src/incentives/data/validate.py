@@ -410,7 +410,10 @@ def check_quotas(
         return {}
     quotas: dict[tuple[str, str], QuotaEntry] = {}
     seen: dict[Any, int] = {}
-    context = {"scheme": req.quota_scheme}
+    # The periods here are the quota goal's (quarters for a monthly plan that
+    # splits a quarterly goal), so a label of another kind is told as such.
+    noun = req.quota_scheme.kind.noun
+    context = {"scheme": req.quota_scheme, "expected": f"this plan's quota goals are per {noun}"}
     for row in table.rows:
         checker.known_payee(roster, row, "payee")
         checker.plan_currency(req.currency, row, "the quota", f"write the quota in {req.currency}")

@@ -7,7 +7,9 @@ terminal names) and whose hint says what to do. The Lark parser is built once
 per process (LALR, contextual lexer, positions propagated, a name lexed in
 every state so that a keyword ends at a word boundary). Size and nesting
 limits are enforced here so that no later stage can be made to recurse
-without bound. Lines are counted by the rule of :mod:`incentives.source`
+without bound: the AST's depth (:data:`MAX_DEPTH`), and parentheses, counted
+as they are read since grouping leaves no node (the 101st nested ``(`` is
+E005). Lines are counted by the rule of :mod:`incentives.source`
 (``\n``, ``\r\n`` or a lone ``\r``), and hidden characters in texts and
 comments are refused (:mod:`incentives.parse.text`).
 """
@@ -68,6 +70,14 @@ class _GluedWords(Exception):
         self.second = second
 
 
+class _TooDeep(Exception):
+    """A parenthesis that opens more than :data:`MAX_DEPTH` levels deep."""
+
+    def __init__(self, token: Token) -> None:
+        super().__init__(str(token))
+        self.token = token
+
+
 def _is_word_char(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "_")
 
@@ -83,13 +93,27 @@ class _WholeWords:
     A word that still splits into two tokens (``currencyUSD``: a keyword and
     a currency code; ``5of``: a number and a keyword) stops the parse with
     :class:`_GluedWords`.
+
+    It also counts parentheses: one that opens more than :data:`MAX_DEPTH`
+    levels deep stops the parse with :class:`_TooDeep`. Grouping parentheses
+    leave no node in the AST, so the AST's depth (checked after the parse)
+    does not see them; counted here, the limit holds for the text as written,
+    whatever a later stage keeps of it, and 5,000 of them are refused at once
+    instead of being read.
     """
 
     always_accept = ("NAME",)
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         previous: Token | None = None
+        depth = 0
         for token in stream:
+            if token.type == "LPAR":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _TooDeep(token)
+            elif token.type == "RPAR" and depth > 0:
+                depth -= 1
             if (
                 previous is not None
                 and token.start_pos == previous.end_pos
@@ -163,6 +187,19 @@ def parse_source(source: SourceFile) -> PlanFile:
         if hidden is not None:
             raise _refusal(hidden) from None
         raise _glued(source, first, second) from None
+    except _TooDeep as exc:
+        start = exc.token.start_pos or 0
+        hidden = hidden_problem(source, before=start)
+        if hidden is not None:
+            raise _refusal(hidden) from None
+        raise _error(
+            "E005",
+            f"the plan nests parentheses more than {MAX_DEPTH} levels deep here; "
+            f"the limit is {MAX_DEPTH}",
+            source.span(start, start + 1),
+            "remove parentheses that group nothing new, or break the expression into named "
+            "steps with `let`",
+        ) from None
     except LarkError as exc:  # pragma: no cover - Lark's other errors are grammar bugs
         raise _error(
             "E001",

@@ -9,8 +9,10 @@ escaped (``\\u001b``) and cut short when long. Common mistakes get a specific
 hint: a reserved word used as a name, a misspelt keyword (the closest
 keyword), a keyword glued to a name, a missing `:`, a lowercase currency, a
 thousands separator outside an amount, a float exponent, a chained
-comparison, a spreadsheet formula, `$`, smart quotes; every other error gets
-a general one.
+comparison, a spreadsheet formula, `$`, smart quotes, a backslash a text
+does not allow (only ``\\"`` and ``\\\\`` are escapes; the message points at
+the backslash, not at the opening quote); every other error gets a general
+one.
 """
 
 from __future__ import annotations
@@ -176,6 +178,10 @@ def describe_unexpected(
     text = source.text
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
+        if text[pos : pos + 1] == '"':
+            escape = _bad_escape(text, pos)
+            if escape is not None:
+                return escape[0], escape[1], source.span(escape[2], escape[2] + escape[3])
         allowed = _acceptable(exc, parser)
         return _unexpected_character(text, pos, allowed, parser, source.span(pos, pos + 1))
     if isinstance(exc, UnexpectedEOF):
@@ -296,6 +302,64 @@ def _general_hint(token: Token, expected: set[str], parser: Lark) -> str:
     if expected & _VALUES and not _expected_keywords(expected, parser):
         return "a value or a name is missing here, or the word before it is misspelt"
     return "check the words just before this one: one is missing, misspelt or out of order"
+
+
+_UNICODE_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|x([0-9A-Fa-f]{2}))")
+
+
+def _bad_escape(text: str, quote: int) -> tuple[str, str, int, int] | None:
+    """What keeps the text opened at ``quote`` from lexing, if it is a backslash.
+
+    A text allows two escapes, ``\\"`` (a quote) and ``\\\\`` (a backslash). In
+    a text closed on its line, a backslash before anything else (``\\b``,
+    ``\\u00e9``, ``C:\\x``) is what keeps it from lexing; a text whose last
+    quote is escaped (``"C:\\"``) is not closed. Returns the message, the
+    hint, and where the backslash is and how much to underline; None when no
+    backslash is to blame.
+    """
+    pos = quote + 1
+    escaped_quote: int | None = None
+    bad: int | None = None
+    while pos < len(text) and text[pos] not in '"\r\n':
+        if text[pos] == "\\" and text[pos + 1 : pos + 2] not in ("", "\r", "\n"):
+            if text[pos + 1] == '"':
+                escaped_quote = pos if escaped_quote is None else escaped_quote
+            elif text[pos + 1] != "\\" and bad is None:
+                bad = pos
+            pos += 2
+            continue
+        pos += 1
+    closed = text[pos : pos + 1] == '"'
+    if not closed:
+        if escaped_quote is None:
+            return None
+        message = 'this text is not closed: `\\"` is a quote inside it, not its end'
+        hint = 'to end a text with a backslash, write `\\\\` before the closing `"`'
+        return message, hint, escaped_quote, 2
+    if bad is None:
+        return None  # pragma: no cover - a closed text without a bad escape lexes
+    code = _UNICODE_ESCAPE.match(text, bad)
+    if code is not None:
+        number = int(next(g for g in code.groups() if g is not None), 16)
+        char = chr(number) if number <= 0x10FFFF else ""
+        if char and not HIDDEN.match(char) and char.isprintable():
+            hint = f"write the character itself, `{char}`: a text may hold any character"
+        else:
+            hint = "write the character itself: a text may hold any visible character"
+        message = f"`{_quoted(code.group())}` is not an escape a text allows; {_ESCAPES}"
+        return message, hint, bad, len(code.group())
+    shown = _quoted(text[bad + 1])
+    message = f"`\\{shown}` is not an escape a text allows; {_ESCAPES}"
+    hint = f"for a backslash followed by `{shown}`, write `\\\\{shown}`"
+    if shown in ("n", "r"):
+        hint = f"a text is one line and holds no line break; {hint}"
+    elif shown == "t":
+        hint = f"type the tab itself; {hint}"
+    return message, hint, bad, 2
+
+
+#: Which escapes a text allows, for messages.
+_ESCAPES = 'only `\\"` (a quote) and `\\\\` (a backslash) may follow a backslash'
 
 
 _SMART_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"

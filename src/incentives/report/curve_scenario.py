@@ -16,10 +16,11 @@ never a re-implementation.
   default. ``fields``, ``columns`` and ``metrics`` override them with cell
   text, checked against the declared type first. A goal read from the quotas
   table is set so that the plan's first quota comes out as the reference
-  quota: a probe run with a goal of 10⁹ × the quota measures the share of the
-  goal the period gets, and the goal becomes quota ÷ share, rounded down to
-  10 decimal places (exact whenever the share allows; otherwise the plan's
-  quota is a hair under the reference, or equal to it after its own
+  quota: a probe run with a goal of 10¹⁷ (the largest power of ten a quotas
+  cell holds; the reference quota itself is never scaled) measures the share
+  of the goal the period gets, and the goal becomes quota ÷ share, rounded
+  down to 10 decimal places (exact whenever the share allows; otherwise the
+  plan's quota is a hair under the reference, or equal to it after its own
   rounding). A goal the plan writes as an amount stays as written.
 * :func:`payee_scenario` — a real payee of a dataset: their roster row (and
   their managers', marked as on another plan so that they get no
@@ -30,10 +31,20 @@ never a re-implementation.
   reference quota is the plan's first quota for them, unless one is given.
 
 The synthetic line is ``plot-sales``; its amount is the caller's.
+
+The scenario's records are the engine's input, but their places
+(``<records:roster>:1:2``) are not the caller's: the reference quota is
+checked first (:func:`check_quota`: more than 0, at least the currency's
+minor unit, at most 18 digits before the point and 12 after, and 200 % of
+it an amount too), the records are validated once when the scenario is
+built, and every refusal is a :class:`UsageError` naming the option that
+set the cell (``--quota``, ``--field``, ``--column``, ``--metric``) and the
+value as written, never a place in the records.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -41,9 +52,18 @@ from decimal import Decimal
 
 from incentives.compile import ir
 from incentives.data import CellError, Dataset, parse_cell
-from incentives.errors import EvaluationError, UsageError
+from incentives.errors import DataError, EvaluationError, UsageError
 from incentives.evaluate import evaluate, requirements
-from incentives.money import RoundingMode, evaluation_context, format_decimal, quantize
+from incentives.money import (
+    MAX_INTEGER_DIGITS,
+    NumberTextError,
+    RoundingMode,
+    evaluation_context,
+    format_decimal,
+    minor_unit,
+    parse_fixed,
+    quantize,
+)
 from incentives.periods import Period, PeriodScheme
 from incentives.results import Statement
 from incentives.values import ColumnType, Value
@@ -52,6 +72,7 @@ __all__ = [
     "STANDARD_FIELDS",
     "SYNTHETIC_PAYEE",
     "Scenario",
+    "check_quota",
     "payee_scenario",
     "synthetic_scenario",
     "traced_number",
@@ -61,9 +82,13 @@ __all__ = [
 SYNTHETIC_PAYEE = "plot"
 _LINE_ID = "plot-sales"
 _GOAL_UNIT = Decimal("1E-10")
-_PROBE_SCALE = Decimal(10) ** 9
+#: The goal of the probe run: the largest power of ten a quotas cell holds, so
+#: that the quota's own rounding hardly blurs the share the period gets.
+_PROBE_GOAL = Decimal(10) ** (MAX_INTEGER_DIGITS - 1)
 
 Record = dict[str, object]
+#: (table, record number from 1, column) → the option that set the cell, as written.
+Given = dict[tuple[str, int, str], str]
 
 #: The roster's standard columns and their fixed types.
 STANDARD_FIELDS = {
@@ -105,6 +130,16 @@ class Scenario:
     #: The plan's first quota, whose value 100 % is meant to be.
     quota_name: str | None
 
+    def dataset(self, sales: Decimal) -> Dataset:
+        """The scenario's records, with ``sales`` as the amount of the synthetic line."""
+        line = {**self.line, "amount": sales, "currency": self.plan.currency}
+        return Dataset.from_records(
+            ledger=[*self.history, line],
+            roster=list(self.roster),
+            quotas=list(self.quotas) or None,
+            metrics=list(self.metrics) or None,
+        )
+
     def statement(self, sales: Decimal) -> Statement:
         """The payee's statement when their sales in the period are ``sales``.
 
@@ -113,15 +148,8 @@ class Scenario:
                 line's neutral column values when the plan declares columns).
             UsageError: if the payee gets no statement in the period.
         """
-        line = {**self.line, "amount": sales, "currency": self.plan.currency}
-        dataset = Dataset.from_records(
-            ledger=[*self.history, line],
-            roster=list(self.roster),
-            quotas=list(self.quotas) or None,
-            metrics=list(self.metrics) or None,
-        )
         try:
-            result = evaluate(self.plan, dataset, [self.period])
+            result = evaluate(self.plan, self.dataset(sales), [self.period])
         except EvaluationError as exc:
             if not self.plan.ledger_columns:
                 raise
@@ -185,6 +213,42 @@ def _metrics(
     }
 
 
+def check_quota(quota: Decimal, currency: str, shown: str | None = None) -> None:
+    """Refuse a reference quota no curve can be drawn for.
+
+    The quota must be more than 0, at least the currency's minor unit (the
+    curve's sales are rounded to it), a number the data could hold (at most
+    18 digits before the point and 12 after) and small enough that the curve's
+    last point, 200 % of it, is one too. Messages name ``--quota`` and the
+    value as the caller wrote it (``shown``; by default the number).
+
+    Raises:
+        UsageError: naming the option, the value and what to give instead.
+    """
+    where = f"--quota {shown if shown is not None else format_decimal(quota)}"
+    if quota <= 0:
+        raise UsageError(f"{where}: the quota must be more than 0")
+    try:
+        parse_fixed(format_decimal(quota))
+    except NumberTextError as exc:
+        number = re.sub(r"^`[^`]*` has", "it has", exc.message)
+        raise UsageError(f"{where}: {number} ({exc.hint})") from None
+    unit = minor_unit(currency)
+    if quota < unit:
+        raise UsageError(
+            f"{where}: the quota must be at least {format_decimal(unit)} {currency}, "
+            f"the unit the curve's sales are rounded to"
+        )
+    with evaluation_context():
+        top = quantize(2 * quota, unit, RoundingMode.HALF_EVEN)
+    if top.adjusted() >= MAX_INTEGER_DIGITS:
+        raise UsageError(
+            f"{where}: the curve goes to 200% of the quota, {format_decimal(top)} {currency} "
+            f"of sales, but an amount has at most {MAX_INTEGER_DIGITS} digits before the point "
+            f"(give a quota under {format_decimal(Decimal(5) * 10 ** (MAX_INTEGER_DIGITS - 1))})"
+        )
+
+
 def synthetic_scenario(
     plan: ir.Plan,
     period: Period,
@@ -193,15 +257,18 @@ def synthetic_scenario(
     metrics: Mapping[str, str] | None = None,
     columns: Mapping[str, str] | None = None,
     fields: Mapping[str, str] | None = None,
+    quota_text: str | None = None,
 ) -> Scenario:
     """A synthetic payee whose quota is ``quota`` (see the module docstring).
 
+    ``quota_text`` is ``quota`` as the caller wrote it, for messages.
+
     Raises:
-        UsageError: for a bad override, a metric without a default and no
-            value, or a quota the plan cannot be given.
+        UsageError: for a bad quota (:func:`check_quota`) or override, a
+            metric without a default and no value, or a quota the plan cannot
+            be given; each names the option and the value as given.
     """
-    if quota <= 0:
-        raise UsageError(f"the quota must be more than 0, not {format_decimal(quota)}")
+    check_quota(quota, plan.currency, quota_text)
     since = date(period.start.year - 10, 1, 1)
     types = {**STANDARD_FIELDS, **dict(plan.roster_fields)}
     roster: Record = {"payee": SYNTHETIC_PAYEE, "fte": Decimal(1), "start_date": since}
@@ -226,7 +293,63 @@ def synthetic_scenario(
         quota=quota,
         quota_name=next(iter(plan.quotas), None),
     )
-    return _fit_goal(scenario)
+    options = _given(scenario, fields=fields or {}, metrics=metrics or {}, columns=columns or {})
+    shown = f"--quota {quota_text if quota_text is not None else format_decimal(quota)}"
+    return _fit_goal(scenario, options, shown)
+
+
+def _given(
+    scenario: Scenario,
+    *,
+    fields: Mapping[str, str],
+    metrics: Mapping[str, str],
+    columns: Mapping[str, str],
+) -> Given:
+    """Where each override went in the scenario's records, and how it was written."""
+    given: Given = {}
+    for name, text in fields.items():
+        given["roster", 1, name] = f"--field {name}={text}"
+    for row, record in enumerate(scenario.metrics, start=1):
+        name = str(record["name"])
+        if name in metrics:
+            given["metrics", row, "value"] = f"--metric {name}={metrics[name]}"
+    line = len(scenario.history) + 1
+    for name, text in columns.items():
+        given["ledger", line, name] = f"--column {name}={text}"
+    return given
+
+
+_COLUMN = re.compile(r"column `([^`]+)`: ")
+_TABLE = re.compile(r"<records:(\w+)>")
+
+
+def _refuse_bad_records(scenario: Scenario, given: Given) -> None:
+    """Validate the scenario's records once; a refusal names the option behind it.
+
+    The records are the scenario's own, so the data layer's places
+    (``<records:roster>:1:2``) mean nothing to the caller: a problem in a
+    cell an option set is told as that option, as written; any other is told
+    without a place.
+
+    Raises:
+        UsageError: for the first problem found.
+    """
+    try:
+        scenario.dataset(Decimal(0)).validate(requirements(scenario.plan))
+    except DataError as exc:
+        problems = exc.diagnostics or []
+        for diagnostic in problems:
+            table = _TABLE.fullmatch(diagnostic.span.file)
+            column = _COLUMN.match(diagnostic.message)
+            if table is None or column is None:
+                continue
+            option = given.get((table[1], diagnostic.span.line, column[1]))
+            if option is not None:
+                hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
+                raise UsageError(f"{option}: {diagnostic.message[column.end() :]}{hint}") from None
+        first = problems[0] if problems else None
+        reason = first.message if first is not None else str(exc)
+        raise UsageError(f"the curve's data for `{scenario.payee}` is refused: {reason}") from None
 
 
 def _goal_labels(plan: ir.Plan, period: Period) -> list[str]:
@@ -239,11 +362,9 @@ def _goal_labels(plan: ir.Plan, period: Period) -> list[str]:
     return sorted({scheme.period_of(period.start).label, scheme.period_of(period.end).label})
 
 
-def _fit_goal(scenario: Scenario) -> Scenario:
+def _fit_goal(scenario: Scenario, given: Given, shown: str) -> Scenario:
     plan, name = scenario.plan, scenario.quota_name
     labels = _goal_labels(plan, scenario.period)
-    if not labels:
-        return scenario
 
     def with_goal(goal: Decimal) -> Scenario:
         rows = tuple(
@@ -253,19 +374,34 @@ def _fit_goal(scenario: Scenario) -> Scenario:
         return replace(scenario, quotas=rows)
 
     target = scenario.quota
-    if name is None or plan.quotas[name].goal is not None:
+    # The reference quota itself is a cell the data can hold (check_quota), so
+    # any problem in these records is an override's.
+    for row in range(1, len(labels) + 1):
+        given["quotas", row, "amount"] = shown
+    _refuse_bad_records(with_goal(target), given)
+    if not labels or name is None or plan.quotas[name].goal is not None:
         return with_goal(target)
     # Probe with a large goal, so that the quota's own rounding hardly blurs
-    # the share of the goal that the pay period gets.
-    with evaluation_context():
-        probe_goal = target * _PROBE_SCALE
-    got = traced_number(with_goal(probe_goal).statement(Decimal(0)), name)
+    # the share of the goal that the pay period gets; the reference quota is
+    # never scaled into the records.
+    got = traced_number(with_goal(_PROBE_GOAL).statement(Decimal(0)), name)
     if got is None or got <= 0:
         raise UsageError(f"the plan's quota `{name}` is 0 in {scenario.period.label}")
     with evaluation_context():
-        goal = quantize(target * probe_goal / got, _GOAL_UNIT, RoundingMode.DOWN).normalize()
+        goal = quantize(target * _PROBE_GOAL / got, _GOAL_UNIT, RoundingMode.DOWN).normalize()
         if goal.as_tuple().exponent > 0:  # type: ignore[operator]
             goal = goal.quantize(Decimal(1))  # 25000, not 2.5E+4
+        share = got / _PROBE_GOAL
+    if goal.adjusted() >= MAX_INTEGER_DIGITS:
+        with evaluation_context():
+            percent = quantize(share * 100, Decimal("0.01"), RoundingMode.HALF_EVEN).normalize()
+            percent = percent.quantize(Decimal(1)) if percent.as_tuple().exponent > 0 else percent  # type: ignore[operator]
+        raise UsageError(
+            f"{shown}: the plan's quota `{name}` is {format_decimal(percent)}% of its goal in "
+            f"{scenario.period.label}, so the goal would be {format_decimal(goal)} "
+            f"{plan.currency}, more than {MAX_INTEGER_DIGITS} digits before the point "
+            "(give a smaller quota)"
+        )
     return with_goal(goal)
 
 
@@ -278,8 +414,11 @@ def payee_scenario(
     quota: Decimal | None = None,
     metrics: Mapping[str, str] | None = None,
     columns: Mapping[str, str] | None = None,
+    quota_text: str | None = None,
 ) -> Scenario:
     """A real payee of ``dataset`` whose sales in ``period`` vary.
+
+    ``quota_text`` is ``quota`` as the caller wrote it, for messages.
 
     Raises:
         DataError: if the dataset is invalid for the plan.
@@ -351,12 +490,23 @@ def payee_scenario(
     if {str(h["txn_id"]) for h in history} & {_LINE_ID}:
         raise UsageError(f"the ledger already has a line `{_LINE_ID}`")
     if quota is not None:
-        if quota <= 0:
-            raise UsageError(f"the quota must be more than 0, not {format_decimal(quota)}")
+        check_quota(quota, plan.currency, quota_text)
+    _refuse_bad_records(
+        scenario, _given(scenario, fields={}, metrics=metrics or {}, columns=columns or {})
+    )
+    if quota is not None:
         return scenario
     if scenario.quota_name is None:
         raise UsageError("the plan has no quota: give --quota AMOUNT as 100% attainment")
     value = traced_number(scenario.statement(Decimal(0)), scenario.quota_name)
     if value is None or value <= 0:
         raise UsageError(f"payee `{payee}` has a quota of 0 in {period.label}: give --quota AMOUNT")
+    try:
+        check_quota(value, plan.currency)
+    except UsageError as exc:
+        reason = str(exc).partition(": ")[2]
+        raise UsageError(
+            f"payee `{payee}` has a quota of {format_decimal(value)} in {period.label}: {reason}; "
+            "give --quota AMOUNT"
+        ) from None
     return replace(scenario, quota=value)

@@ -17,6 +17,12 @@ them in two phases:
    fail, the temporary files not yet renamed are removed before the error
    is raised.
 
+An error that a path blocks the writing names that path in its
+``strerror`` (what the CLI shows): a directory where a file is to go
+(``IsADirectoryError``, "`out/manifest.json` is a directory") or a file
+where a directory is needed (``NotADirectoryError``, "`afile` is a file, not
+a directory"), never the bare "File exists" of ``mkdir``.
+
 A reader therefore sees each file either whole and old or whole and new.
 Renames cannot run out of space; should the process die between two of them,
 the manifest (renamed last, holding every other file's hash) still names the
@@ -110,7 +116,8 @@ def write_tree(directory: str | os.PathLike[str], files: Sequence[tuple[str, byt
             folder = target.joinpath(*path.parts[:-1])
             created.extend(_make_directories(folder))
             if (folder / path.name).is_dir():
-                raise IsADirectoryError(errno.EISDIR, "is a directory", str(folder / path.name))
+                final = folder / path.name
+                raise IsADirectoryError(errno.EISDIR, f"`{final}` is a directory", str(final))
             temporaries.append((_write_temporary(folder, path.name, data), folder / path.name))
     except BaseException:
         for temporary, _ in temporaries:
@@ -136,6 +143,11 @@ def _make_directories(target: Path) -> list[Path]:
     missing: list[Path] = []
     folder = target
     while not folder.is_dir():
+        if os.path.lexists(folder):
+            # mkdir would say "File exists"; the cause is a file in the way.
+            kind = "a file, not a directory" if folder.is_file() else "not a directory"
+            reason = f"`{folder}` is {kind}"
+            raise NotADirectoryError(errno.ENOTDIR, reason, str(folder))
         missing.append(folder)
         if folder.parent == folder:
             break

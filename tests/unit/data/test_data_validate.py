@@ -240,7 +240,8 @@ def test_bad_quota_and_metric_periods(write_dir: WriteDir, req: DataRequirements
         ),
         (
             ("D603", "quotas.csv", 4, 2),
-            "column `period`: `2026-04` is a month, but this plan pays by quarter",
+            # the plan pays by month; its quota goals are per quarter
+            "column `period`: `2026-04` is a month, but this plan's quota goals are per quarter",
             "name a quarter such as 2026-Q1",
         ),
     ]

@@ -52,6 +52,44 @@ def test_a_lone_cr_in_a_text_ends_it() -> None:
     assert "not closed" in (found.hint or "")
 
 
+# ------------------------------------------------------------- escapes in texts
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "escape", "hint"),
+    [
+        ('"a\\b"', 16, "`\\b`", "for a backslash followed by `b`, write `\\\\b`"),
+        ('"C:\\x"', 17, "`\\x`", "for a backslash followed by `x`, write `\\\\x`"),
+        ('"\\u00e9"', 15, "`\\u00e9`", "write the character itself, `é`"),
+        ('"a\\nb"', 16, "`\\n`", "a text is one line and holds no line break"),
+    ],
+)
+def test_a_backslash_a_text_does_not_allow_is_named_where_it_is(
+    text: str, column: int, escape: str, hint: str
+) -> None:
+    # The text is closed: the escape is the problem, not a missing quote.
+    found = refusal(HEADER + f"commission c {text} pays 5% of sales\n")
+    assert (found.code, found.span.line, found.span.column) == ("E003", 7, column)
+    assert found.message.startswith(f"{escape} is not an escape a text allows; ")
+    assert 'only `\\"` (a quote) and `\\\\` (a backslash)' in found.message
+    assert hint in (found.hint or "")
+    assert "not closed" not in found.message + (found.hint or "")
+
+
+def test_a_text_whose_last_quote_is_escaped_is_not_closed() -> None:
+    found = refusal(HEADER + 'commission c "C:\\" pays 5% of sales\n')
+    assert (found.code, found.span.column) == ("E003", 17)
+    assert found.message == 'this text is not closed: `\\"` is a quote inside it, not its end'
+    assert found.hint == 'to end a text with a backslash, write `\\\\` before the closing `"`'
+
+
+def test_the_escapes_a_text_allows() -> None:
+    plan = parse(HEADER + 'commission c "a \\\\ b \\" c" pays 5% of sales\n')
+    component = plan.declarations[0]
+    assert isinstance(component, n.ComponentDecl)
+    assert component.label == 'a \\ b " c'
+
+
 def test_a_page_break_inside_a_comment_is_part_of_it() -> None:
     text = HEADER + "# page one\x0cpage two\n" + BODY
     plan = parse(text)

@@ -176,6 +176,25 @@ def test_a_target_that_is_a_directory_fails_before_anything_is_written(tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
 
 
+def test_a_blocking_path_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # mkdir says "File exists" for `afile/sub`; the cause is that `afile` is a file.
+    monkeypatch.chdir(tmp_path)
+    Path("afile").write_bytes(b"x")
+    with pytest.raises(NotADirectoryError) as caught:
+        write_atomically("afile/sub", [("a.txt", b"1")])
+    assert caught.value.strerror == "`afile` is a file, not a directory"
+    Path("out").mkdir()
+    Path("out/part").write_bytes(b"x")
+    with pytest.raises(NotADirectoryError) as caught:
+        write_tree("out", [("part/x.txt", b"2")])
+    assert caught.value.strerror == "`out/part` is a file, not a directory"
+    Path("out/manifest.json").mkdir()
+    with pytest.raises(IsADirectoryError) as blocked:
+        write_tree("out", [("manifest.json", b"{}")])
+    assert blocked.value.strerror == "`out/manifest.json` is a directory"
+    assert sorted(p.name for p in Path("out").iterdir()) == ["manifest.json", "part"]
+
+
 def test_a_failed_rename_leaves_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
