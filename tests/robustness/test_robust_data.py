@@ -267,7 +267,8 @@ def test_incentives_run_reports_each_problem_and_exits_as_designed(
     else:
         assert result.exit_code == 2, result.stderr
         for code, file, row, column in REFUSED[case]:
-            place = f"{data}/{file}:{row}:{column}" if row else f"{data}/{file}"
+            place = f"{data}/{file}:{row}" if row else f"{data}/{file}"
+            place += f":{column}" if row and column else ""
             assert f"{place}: error[{code}]" in result.stderr, result.stderr
     assert result.stdout == "", "no statement is printed from refused data"
 

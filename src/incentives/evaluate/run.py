@@ -29,7 +29,7 @@ from incentives._version import __version__
 from incentives.compile import ir
 from incentives.data import DataRequirements, Dataset, LedgerLine, Payee, ValidatedData
 from incentives.diagnostics import Diagnostic, sort_diagnostics
-from incentives.errors import DataError, EvaluationError, UsageError
+from incentives.errors import DataError, EvaluationError, InternalError, UsageError
 from incentives.evaluate.balances import Carry, SettleInput, settle
 from incentives.evaluate.closures import compile_expr
 from incentives.evaluate.crediting import Credit, credit_lines, fx_rate
@@ -234,8 +234,28 @@ class _Run:
         return kept, refunds
 
     # --------------------------------------------------------------- run
+    def check_payout_rates(self) -> None:
+        """Every rate a payee's payout currency needs is in the fx table (D617, a data error)."""
+        plan, data = self.plan, self.data
+        if plan.fx is None or not plan.fx.payout:
+            return
+        problems = []
+        for payee in sorted(data.roster.values(), key=lambda p: p.id):
+            target = payee.payout_currency
+            if target is None or target == plan.currency or not on_plan(plan, payee):
+                continue
+            for period in self.periods:
+                if active_in(payee, period) and not fx_rate(
+                    data.fx, plan.currency, target, period.end
+                ):
+                    problems.append(_missing_payout_rate(plan, payee, target, period))
+        if problems:
+            found = sort_diagnostics(problems)
+            raise DataError(f"{len(found)} payout rate(s) missing from the fx table", found)
+
     def result(self) -> RunResult:
         plan, data = self.plan, self.data
+        self.check_payout_rates()
         evaluated = self.evaluated_periods()
         credits = [c for c in credit_lines(plan, data) if self._counts(c)]
         shown = {p.label for p in self.periods}
@@ -289,9 +309,7 @@ class _Run:
                         )
                         continue
                 if period.label in reported:
-                    statements.append(
-                        _payout(plan, data, statement, state.env.payee, self.problems)
-                    )
+                    statements.append(_payout(plan, data, statement, state.env.payee))
         if self.problems:
             found = sort_diagnostics(self.problems)
             raise EvaluationError(
@@ -510,30 +528,31 @@ def _leaderboards(
     return boards
 
 
+def _missing_payout_rate(plan: ir.Plan, payee: Payee, target: str, period: Period) -> Diagnostic:
+    day = period.end.isoformat()
+    return Diagnostic(
+        "D617",
+        f"payee `{payee.id}` is paid in {target} (column payout_currency), and the fx table "
+        f"has no {plan.currency}→{target} rate on or before {day}, the end of {period.label}",
+        Span(payee.ref.source, payee.ref.row, 0, payee.ref.row, 1),
+        hint=f"add a row `{day},{plan.currency},{target},<rate>` to fx.csv; "
+        "a missing rate is never taken as 1",
+    )
+
+
 def _payout(
     plan: ir.Plan,
     data: ValidatedData,
     statement: Statement,
     payee: Payee,
-    problems: list[Diagnostic],
 ) -> Statement:
     """The statement in the payee's payout currency, if the plan pays in it."""
     target = payee.payout_currency
     if plan.fx is None or not plan.fx.payout or target is None or target == plan.currency:
         return statement
     rate = fx_rate(data.fx, plan.currency, target, statement.end)
-    if rate is None:
-        problems.append(
-            Diagnostic(
-                "D617",
-                f"payee `{payee.id}` is paid in {target}, and the fx table has no "
-                f"{plan.currency}→{target} rate on or before {statement.end.isoformat()}",
-                Span(payee.ref.source, payee.ref.row, 0, payee.ref.row, 1),
-                hint=f"add a row `{statement.end.isoformat()},{plan.currency},{target},<rate>` "
-                "to fx.csv",
-            )
-        )
-        return statement
+    if rate is None:  # pragma: no cover - check_payout_rates refused the run first
+        raise InternalError(f"no {plan.currency}→{target} rate for {statement.end}")
     unit = minor_unit(target)
     mode = plan.rounding.mode if plan.rounding is not None else None
     lines = []

@@ -40,7 +40,7 @@ def render_text(
     blocks = []
     for d in diagnostics:
         span = d.span
-        where = visible(f"{span.file}:{span.line}:{span.column}" if span.line else span.file)
+        where = visible(str(span) if span.line else span.file)
         lines = [f"{where}: {d.severity.value}[{d.code}]: {visible(d.message)}"]
         source = sources.get(span.file)
         if source is not None and span.line:
@@ -49,7 +49,7 @@ def render_text(
             lines.append(f"      = hint: {visible(d.hint)}")
         for related in d.related:
             r = related.span
-            lines.append(f"{visible(r.file)}:{r.line}:{r.column}: note: {visible(related.message)}")
+            lines.append(f"{visible(str(r))}: note: {visible(related.message)}")
             related_source = sources.get(r.file)
             if related_source is not None and r.line:
                 lines.append(related_source.excerpt(r))

@@ -406,6 +406,24 @@ def test_converted_traces_add_up_to_what_is_paid_and_show_every_rate() -> None:
     assert conversions == len(kai.lines)
 
 
+def test_a_missing_payout_rate_is_a_data_error_before_anything_is_computed() -> None:
+    plan = incentives.load_plan(
+        FX_HEADER
+        + "fx\n  convert at line date\n  pay in payout currency\n"
+        + "measure sales = sum amount\ncommission c pays 10% of sales\n"
+    )
+    data = ledger(
+        ("t1", "2026-03-05", "a", "1000"),
+        roster=[{"payee": "a", "payout_currency": "EUR"}],
+        fx=[fx_rate("2026-04-01", "USD", "EUR", "0.92")],  # after the period's end
+    )
+    with pytest.raises(incentives.DataError) as caught:
+        plan.run(data, period="2026-03")
+    (d,) = caught.value.diagnostics
+    assert d.code == "D617" and "2026-03-31" in d.message and "`a`" in d.message
+    assert (d.span.line, str(d.span)) == (1, "<records:roster>:1")
+
+
 def test_payout_currency_without_conversion_is_refused() -> None:
     plan = incentives.load_plan(
         FX_HEADER + "measure sales = sum amount\ncommission c pays 10% of sales\n"
