@@ -18,8 +18,11 @@ def test_prints_the_schema_of_run_results(invoke: Invoke) -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["title"] == "RunResult"
     expected = RunResult.model_json_schema(mode="serialization")
-    assert schema["$defs"] == expected["$defs"]
+    assert schema["$defs"].keys() == expected["$defs"].keys()
     assert schema["properties"] == expected["properties"]
+    # what a run without --trace leaves out is not required
+    assert "trace" not in schema["$defs"]["StatementLine"]["required"]
+    assert "values" not in schema["$defs"]["Statement"]["required"]
     amount = schema["$defs"]["StatementLine"]["properties"]["amount"]
     assert amount["type"] == "string"  # money is text, never a JSON number
 
@@ -58,6 +61,17 @@ def test_bundle_results_conform(invoke: Invoke, ws: Workspace) -> None:
     assert _problems(data, schema, schema) == []
     data["statements"][0]["lines"][0]["amount"] = 1.5
     assert _problems(data, schema, schema) == ["statements.0.lines.0.amount: not string"]
+
+
+def test_run_json_without_traces_conforms(invoke: Invoke, ws: Workspace) -> None:
+    schema = json.loads(invoke("schema").stdout)
+    run = invoke("run", "t.plan", "--data", "data", "--period", "2026-03", "--format", "json")
+    assert run.exit_code == 0
+    data = json.loads(run.stdout)
+    assert "trace" not in data["statements"][0]["lines"][0]
+    assert _problems(data, schema, schema) == []
+    del data["statements"][0]["lines"][0]["amount"]
+    assert _problems(data, schema, schema) == ["statements.0.lines.0.amount: missing"]
 
 
 _TYPES: dict[str, Any] = {

@@ -6,7 +6,8 @@ JSON that ``incentives run --format json --trace`` prints and that a bundle's
 ``outputs/statements.json`` holds: every amount a string of exact
 fixed-point digits (never a number), dates as ISO text. Without ``--trace``
 the run's JSON leaves out each line's ``trace`` and each statement's
-``values``. The schema names its dialect (draft 2020-12), and
+``values``, so the schema does not require them: both outputs conform. The
+schema names its dialect (draft 2020-12), and
 :func:`render_schema` writes it as canonical JSON (sorted keys, two-space
 indent, final newline): the same engine version always gives the same bytes.
 """
@@ -25,9 +26,17 @@ __all__ = ["DIALECT", "render_schema", "results_schema"]
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+#: What ``run --format json`` leaves out without ``--trace``: (model, key).
+_LEFT_OUT_WITHOUT_TRACE = (("StatementLine", "trace"), ("Statement", "values"))
+
+
 def results_schema() -> dict[str, Any]:
     """The JSON Schema of :class:`~incentives.results.RunResult`, as JSON data."""
     schema = RunResult.model_json_schema(mode="serialization")
+    for model, key in _LEFT_OUT_WITHOUT_TRACE:
+        required = schema["$defs"][model].get("required", [])
+        if key in required:
+            required.remove(key)
     return {
         "$schema": DIALECT,
         **schema,
