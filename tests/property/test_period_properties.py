@@ -32,7 +32,7 @@ def dataset(
     rows: list[tuple[str, date, Decimal]], extra: list[dict[str, object]] = ()
 ) -> incentives.Dataset:  # type: ignore[assignment]
     ledger = [{"txn_id": t, "date": d, "payee": "a", "amount": a, "currency": "USD",
-               "kind": "sale", "original": ""} for t, d, a in rows]  # fmt: skip
+               "kind": "sale", "original": "", "paid_on": d} for t, d, a in rows]  # fmt: skip
     return incentives.Dataset.from_records(ledger=[*ledger, *extra], roster=[{"payee": "a"}])
 
 
@@ -65,6 +65,71 @@ def test_a_full_refund_restores_the_payout_without_the_line(
     without = plan.run(dataset(rows), period="2026-01", to="2026-06")
     with_both = plan.run(dataset(rows, [line, refund]), period="2026-01", to="2026-06")
     assert sum(s.total for s in with_both.statements) == sum(s.total for s in without.statements)
+
+
+HELD_CLAWBACK = (
+    HEADER.replace("half_up to 0.01 on components", "none")
+    + """
+ledger columns
+  kind: text
+  original: text
+  paid_on: date optional
+measure sales = sum amount
+commission c
+  pays 7.5% of sales
+  hold back 20% until paid_on
+clawback refunds reverses c for lines where kind = "refund" matched by original within 400 days
+upon termination
+  holdbacks forfeited
+"""
+)
+
+
+@given(sales(), amounts, st.integers(1, 6), st.integers(0, 5), st.integers(0, 7))
+def test_a_full_refund_of_a_line_partly_held_back_restores_the_payout(
+    rows: list[tuple[str, date, Decimal]], amount: Decimal, month: int, delay: int, paid: int
+) -> None:
+    # The held share of the line is forfeited, the paid share clawed back (or
+    # released first, if the customer paid before the refund, and then all of
+    # it clawed back): either way the cancelled sale nets to nothing.
+    plan = incentives.load_plan(HELD_CLAWBACK)
+    refund_month = min(month + delay, 6)
+    paid_on = "" if paid == 0 else date(2026, min(month + paid - 1, 6), 25)
+    line = {"txn_id": "x", "date": date(2026, month, 15), "payee": "a", "amount": amount,
+            "currency": "USD", "kind": "sale", "original": "", "paid_on": paid_on}  # fmt: skip
+    refund = {"txn_id": "xr", "date": date(2026, refund_month, 20), "payee": "a",
+              "amount": -amount, "currency": "USD", "kind": "refund", "original": "x",
+              "paid_on": ""}  # fmt: skip
+    without = plan.run(dataset(rows), period="2026-01", to="2026-06")
+    with_both = plan.run(dataset(rows, [line, refund]), period="2026-01", to="2026-06")
+    assert sum(s.total for s in with_both.statements) == sum(s.total for s in without.statements)
+
+
+@given(
+    sales(),
+    amounts,
+    st.lists(st.integers(1, 100), min_size=1, max_size=4),
+    st.integers(0, 2),
+)
+def test_refunds_of_one_line_never_reverse_more_than_it_earned(
+    rows: list[tuple[str, date, Decimal]], amount: Decimal, weights: list[int], extra: int
+) -> None:
+    # The line is refunded in parts that add up to all of it, then `extra`
+    # more times in full (a duplicate export): what is reversed is exactly what
+    # the line earned, never more.
+    plan = incentives.load_plan(CLAWBACK)
+    line = {"txn_id": "x", "date": date(2026, 1, 15), "payee": "a", "amount": amount,
+            "currency": "USD", "kind": "sale", "original": ""}  # fmt: skip
+    parts = [(amount * w / sum(weights)).quantize(Decimal("0.01")) for w in weights]
+    parts[-1] = amount - sum(parts[:-1], Decimal(0))
+    parts += [amount] * extra
+    refunds = [{"txn_id": f"xr{i}", "date": date(2026, 2 + i % 4, 20), "payee": "a",
+                "amount": -part, "currency": "USD", "kind": "refund", "original": "x"}
+               for i, part in enumerate(parts) if part]  # fmt: skip
+    result = plan.run(dataset(rows, [line, *refunds]), period="2026-01", to="2026-06")
+    reversed_ = -sum((s.amount("refunds") for s in result.statements), Decimal(0))
+    earned = amount * Decimal("0.075")
+    assert abs(reversed_ - earned) < Decimal("1e-80"), (reversed_, earned)
 
 
 TRUE_UP = (
@@ -218,3 +283,27 @@ def test_a_run_split_in_two_equals_the_whole(
         s.model_dump_json() for s in whole.statements
     ]
     assert rest.closing == whole.closing
+
+
+@given(sales(), st.lists(st.integers(0, 11), max_size=3, unique=True))
+def test_periods_one_by_one_with_carried_balances_equal_the_whole(
+    rows: list[tuple[str, date, Decimal]], refunded: list[int]
+) -> None:
+    extra = [
+        {"txn_id": f"r{i}", "date": date(2026, 5, 2), "payee": "a", "amount": -rows[i][2],
+         "currency": "USD", "kind": "refund", "original": rows[i][0]}
+        for i in refunded if i < len(rows)
+    ]  # fmt: skip
+    plan = incentives.load_plan(STATEFUL)
+    data = dataset(rows, extra)
+    whole = plan.run(data, period="2026-01", to="2026-06")
+    statements = []
+    opening = None
+    for month in MONTHS:
+        one = evaluate(plan.ir, data, plan.periods(month), opening=opening)
+        statements += one.statements
+        opening = one.closing
+    assert [s.model_dump_json() for s in statements] == [
+        s.model_dump_json() for s in whole.statements
+    ]
+    assert opening == whole.closing

@@ -61,10 +61,10 @@ def settle(inp: SettleInput, carry: Carry) -> Statement:
         if c.horizon_cap is not None:
             horizon_cap(s, c.name, c.horizon_cap, c.name)
     remember_earnings(s, earnings)  # first: a refund in the same period reverses its line
-    reverse_refunds(s)
     for c in s.plan.components:
         if c.hold is not None:
             hold_back(s, c, earnings.get(c.name, []))
+    reverse_refunds(s)  # after holding: a line refunded in its own period forfeits its held share
     release(s)
     if s.plan.total.horizon_cap is not None:
         total_horizon_cap(s, s.plan.total.horizon_cap)
