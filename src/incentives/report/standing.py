@@ -42,6 +42,16 @@ its. A pace is computed for sums and counts over the pay period, not for
 averages, minima or maxima, nor for measures over a longer horizon
 (quarter to date …).
 
+**Week by week** (the daily and weekly breakdown of the period's goal):
+for the team's primary measure, each calendar week of the period (Monday to
+Sunday, cut to the period) gets the target the days of the week carry (each
+payee's target spread over their active days on the report's basis, so the
+weeks add up to the period's target) and what the week measured: the
+primary measure on the lines dated through the week's end (through the
+report's date for its week; none for later weeks), by running the
+evaluator once per week end. The target per day is the team's target over
+the period's days on the same basis.
+
 **Sales** for the cost share is the primary measure if it is a sum of money
 over the payee's own lines, else the first such measure the pay reads; the
 team's figure is the sum over its payees. Payouts are in the plan currency
@@ -85,6 +95,7 @@ from incentives.results.standing import (
     StandingReport,
     TeamStanding,
     Totals,
+    WeekStanding,
 )
 
 __all__ = ["BUCKETS", "render_standing_json", "standing_report"]
@@ -167,7 +178,7 @@ def _report(plan: Plan, data: ValidatedData, as_of: date) -> StandingReport:
         leaderboards=list(to_date.leaderboards),
         distribution=distribution,
         without_attainment=sorted(p.payee for p in payees if p.attainment is None),
-        team=_team(shape, to_date, own),
+        team=_with_weeks(_team(shape, to_date, own), plan, shape, counted, period, as_of, to_date),
         totals=totals,
         projection=Projection(
             factor=_fraction_text(team.factor) if team.factor is not None else None,
@@ -358,6 +369,67 @@ def _team(shape: Shape, run: RunResult, own: Mapping[str, Elapsed]) -> TeamStand
         attainment=round_fraction(Fraction(value) / expected, _RATIO) if expected else None,
         pace=round_fraction(pace, step) if is_paced else None,
     )
+
+
+def _with_weeks(
+    team: TeamStanding | None,
+    plan: Plan,
+    shape: Shape,
+    counted: ValidatedData,
+    period: Period,
+    as_of: date,
+    to_date: RunResult,
+) -> TeamStanding | None:
+    """The team's standing with its target per day and its week-by-week breakdown."""
+    if team is None:
+        return None
+    program = plan.ir
+    primary = next(m for m in shape.measures if m.name == shape.primary)
+    quota = shape.quotas[primary.name]
+    step = step_of(primary.type)
+    goals = {}
+    for statement in to_date.statements:
+        goal = _value(statement, quota)
+        if goal is not None and _value(statement, primary.name) is not None:
+            goals[statement.payee] = Fraction(goal)
+    roster = counted.roster
+
+    def target_through(day: date) -> Fraction:
+        total = Fraction(0)
+        for payee, goal in goals.items():
+            share = elapsed(program, period, day, roster[payee]).share
+            total += goal * share if share is not None else 0
+        return total
+
+    def actual_through(day: date) -> Decimal:
+        run = to_date if day >= as_of else plan.run(ledger_as_of(counted, day)[0], period=period)
+        found = (_value(s, primary.name) for s in run.statements if s.payee in goals)
+        return sum((v for v in found if v is not None), Decimal(0))
+
+    weeks = []
+    start, before, measured = period.start, Fraction(0), Decimal(0)
+    while start <= period.end:
+        end = min(start + timedelta(days=6 - start.weekday()), period.end)
+        through = target_through(end)
+        actual = actual_cumulative = None
+        if start <= as_of:
+            actual_cumulative = actual_through(min(end, as_of))
+            actual = actual_cumulative - measured
+            measured = actual_cumulative
+        weeks.append(
+            WeekStanding(
+                start=start,
+                end=end,
+                target=round_fraction(through, step) - round_fraction(before, step),
+                target_cumulative=round_fraction(through, step),
+                actual=actual,
+                actual_cumulative=actual_cumulative,
+            )
+        )
+        start, before = end + timedelta(days=1), through
+    days = elapsed(program, period, period.end).days
+    per_day = round_fraction(Fraction(team.target) / days, step) if days else None
+    return team.model_copy(update={"weeks": weeks, "target_per_day": per_day})
 
 
 def _totals(shape: Shape, to_date: RunResult, projected: RunResult | None) -> Totals:

@@ -151,6 +151,22 @@ class Bucket(_Model):
     payees: list[str]
 
 
+class WeekStanding(_Model):
+    """One week of the period (Monday to Sunday, cut to the period) for the team."""
+
+    start: date
+    end: date
+    #: The team's target for the week: each payee's target spread over their
+    #: active days in the period, on the report's basis (calendar or working days).
+    target: Amount
+    #: The target from the period's start through the week's end.
+    target_cumulative: Amount
+    #: The primary measure on the week's lines (through the report's date);
+    #: None for a week that starts after it.
+    actual: Amount | None
+    actual_cumulative: Amount | None
+
+
 class TeamStanding(_Model):
     """The primary measure summed over the team's payees."""
 
@@ -160,6 +176,11 @@ class TeamStanding(_Model):
     target_to_date: Amount
     attainment: Amount | None
     pace: Amount | None
+    #: The period's target spread over its days: the team's target per day
+    #: (calendar or working day, as the report's proration says).
+    target_per_day: Amount | None = None
+    #: The weekly breakdown of the period's target, and what each week measured.
+    weeks: list[WeekStanding] = Field(default_factory=list)
 
 
 class Totals(_Model):

@@ -157,6 +157,32 @@ def test_order_distribution_team_and_cost_share() -> None:
     assert (totals.cost_share_to_date, totals.cost_share_projected) == (D("0.0505"), D("0.0535"))
 
 
+def test_the_week_by_week_breakdown_of_the_monthly_target() -> None:
+    team = report().team
+    assert team is not None
+    # April 2026 starts on a Wednesday: weeks Wed 1 - Sun 5, 6-12, 13-19, 20-26, 27-30.
+    spans = [(w.start.day, w.end.day) for w in team.weeks]
+    assert spans == [(1, 5), (6, 12), (13, 19), (20, 26), (27, 30)]
+    # a and b: 10,000 over 30 days each; c: 10,000 over her 24 days from 7 April.
+    # Week 1: 5 days of a and b = 2 x 10,000 x 5/30 = 3,333.33 (c not active yet)
+    # Week 2: 7 days of a and b (4,666.67) + 6 days of c (2,500) = 7,166.67
+    first, second = team.weeks[0], team.weeks[1]
+    assert (first.target, first.target_cumulative) == (D("3333.33"), D("3333.33"))
+    assert (second.target, second.target_cumulative) == (D("7166.67"), D("10500.00"))
+    # the weeks' targets add up to the period's, and the cumulative target on
+    # the week holding the report's date is the target to date (12 April)
+    assert sum((w.target for w in team.weeks), D(0)) == team.target
+    assert second.target_cumulative == team.target_to_date
+    # what each week measured: a1, b1 in week 1; a2, c1, b2 in week 2; nothing after
+    assert (first.actual, second.actual) == (D("6600.00"), D("2100.03"))
+    assert second.actual_cumulative == team.value
+    assert [w.actual for w in team.weeks[2:]] == [None, None, None]
+    # 30,000 over April's 30 days
+    assert team.target_per_day == D("1000.00")
+    page = render_standing_html(report())
+    assert "<h3>Week by week</h3>" in page and "2026-04-06 to 2026-04-12" in page
+
+
 def test_the_payout_to_date_is_the_evaluator_on_the_truncated_ledger() -> None:
     plan = load(PLAN)
     data = plan.validate(april())
