@@ -85,11 +85,15 @@ def test_a_changed_payout_is_shown_per_period_payee_and_component(
     path.write_text(text.replace('"15.00"', '"1500.00"'), encoding="utf-8")
     result = invoke("audit", "out")
     assert result.exit_code == 1
+    # the line is the first that differs in the file as written
+    changed = 1 + text.splitlines().index(
+        next(line for line in text.splitlines() if '"15.00"' in line)
+    )
     assert result.stdout == (
         "outputs that differ:\n"
         "  outputs/statements.json: changed after the run (its SHA-256 is not the one "
         "recorded); differs from the re-run\n"
-        '    line 161, column 24: recorded `…       "amount": "1500.00",`, '
+        f'    line {changed}, column 24: recorded `…       "amount": "1500.00",`, '
         'recomputed `…       "amount": "15.00",`\n'
         "amounts that differ (recorded vs recomputed):\n"
         "  period   payee  component     recorded  recomputed  in\n"

@@ -230,7 +230,7 @@ def _payment(
     detail = None
     if len(tier_notes) == 1 and isinstance(tier_notes[0], TierResult):
         result = tier_notes[0]
-        breakdown = band_parts(result, unit)
+        breakdown = band_parts(result, unit, lines_behind(env))
         if isinstance(c.amount, ir.TierApply):
             breakdown_parts = breakdown
         else:
@@ -254,8 +254,33 @@ def _payment(
         at=at,
         parts=breakdown_parts,
         inputs=list(env.inputs),
+        lines=[] if breakdown_parts else lines_behind(env),
     )
     return node, raw
+
+
+def lines_behind(env: PayeeEnv) -> list[str]:
+    """The ledger lines behind the values an evaluation read: its measures', and its lets'.
+
+    In the order first met, each once; a team value or rank reads other
+    payees' lines and adds none here (its note says whose values it used).
+    """
+    found: dict[str, None] = {}
+    seen: set[str] = set()
+    todo = list(reversed(env.inputs))
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        trace = env.traces.get(name)
+        if trace is None:
+            continue
+        if trace.kind == "measure":
+            found.update(dict.fromkeys(trace.lines))
+        else:
+            todo.extend(reversed(trace.inputs))
+    return list(found)
 
 
 def total_adjustments(

@@ -9,6 +9,7 @@ one band reached. Nothing here computes a payout.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -51,8 +52,8 @@ def show_rate(value: Decimal, t: Type) -> str:
     return show(value, t)
 
 
-def band_parts(result: TierResult, unit: str) -> list[TraceNode]:
-    """Trace parts for a tier result (see the module docstring)."""
+def band_parts(result: TierResult, unit: str, lines: Sequence[str] = ()) -> list[TraceNode]:
+    """Trace parts for a tier result (see the module docstring); ``lines`` are behind its base."""
     table = result.table
     nodes = []
     for part in result.parts:
@@ -79,6 +80,7 @@ def band_parts(result: TierResult, unit: str) -> list[TraceNode]:
                 unit=unit,
                 detail=detail,
                 at=span_text(band.span),
+                lines=list(lines),
             )
         )
     return nodes

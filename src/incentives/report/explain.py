@@ -26,7 +26,7 @@ spaces, and a final newline. The output depends only on the statement.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -155,6 +155,7 @@ class _LineTree:
     def __init__(self, statement: Statement) -> None:
         self._values = statement.values
         self._lines = {line.component: line for line in statement.lines}
+        self._measures = measure_lines(statement)
         # Membership only; never iterated, so output order cannot depend on it.
         self._seen: set[str] = set()
 
@@ -173,7 +174,8 @@ class _LineTree:
         if inputs:
             children.append(TreeNode("inputs", (), tuple(inputs)))
         children.extend(self._node(part) for part in trace.parts)
-        return TreeNode(heading or _heading(trace), _notes(trace, skip_detail), tuple(children))
+        notes = _notes(trace, skip_detail, self._measures)
+        return TreeNode(heading or _heading(trace), notes, tuple(children))
 
     def _inputs(self, names: Sequence[str]) -> list[TreeNode]:
         found = []
@@ -203,14 +205,42 @@ def _heading(trace: TraceNode) -> str:
     return f"{head} = {show_value(trace.value, trace.unit)}"
 
 
-def _notes(trace: TraceNode, skip_detail: Sequence[str]) -> tuple[str, ...]:
+def measure_lines(statement: Statement) -> dict[tuple[str, ...], str]:
+    """The ledger lines of each measure on the statement, to name them by the measure."""
+    found: dict[tuple[str, ...], str] = {}
+    for name in sorted(statement.values):
+        value = statement.values[name]
+        if value.kind == "measure" and value.lines:
+            found.setdefault(tuple(value.lines), name)
+    return found
+
+
+def lines_of_measure(trace: TraceNode, measures: Mapping[tuple[str, ...], str]) -> str | None:
+    """ "the 14 ledger lines of `sales`" when a step's lines are exactly a measure's."""
+    if trace.kind == "measure" or not trace.lines:
+        return None
+    name = measures.get(tuple(trace.lines))
+    if name is None:
+        return None
+    count = len(trace.lines)
+    return f"ledger lines: the {count} line{'s' if count != 1 else ''} of `{name}`"
+
+
+def _notes(
+    trace: TraceNode,
+    skip_detail: Sequence[str],
+    measures: Mapping[tuple[str, ...], str] | None = None,
+) -> tuple[str, ...]:
     notes = []
     if trace.detail and trace.detail != trace.label and trace.detail not in skip_detail:
         notes.append(trace.detail)
     if trace.at:
         notes.append(f"at {trace.at}")
     ids = trace.lines
-    if ids and not (trace.kind == "line" and len(ids) == 1 and trace.label == f"line {ids[0]}"):
+    named = lines_of_measure(trace, measures or {})
+    if named is not None:
+        notes.append(named)
+    elif ids and not (trace.kind == "line" and len(ids) == 1 and trace.label == f"line {ids[0]}"):
         wrapped = wrap_words([f"ledger lines: {ids[0]}", *ids[1:]], _IDS_WIDTH)
         notes.append(wrapped[0])
         notes.extend("  " + more for more in wrapped[1:])

@@ -41,7 +41,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from incentives.report._text import visible
-from incentives.report.explain import WAGE_OUTCOMES, show_value
+from incentives.report.explain import (
+    WAGE_OUTCOMES,
+    lines_of_measure,
+    measure_lines,
+    show_value,
+)
 from incentives.report.templating import html_environment
 from incentives.results import RunResult, Statement, TraceNode
 
@@ -77,6 +82,8 @@ class _Step:
     inputs: tuple[_Link, ...]
     parts: tuple[_Step, ...]
     ledger: tuple[_LedgerLine, ...]
+    #: "ledger lines: the 14 lines of `sales`", when the lines are a measure's.
+    lines_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +200,7 @@ class _Anchors:
     def __init__(self, statement: Statement) -> None:
         self._lines = {line.component for line in statement.lines}
         self._values = set(statement.values)
+        self.measures = measure_lines(statement)
 
     @staticmethod
     def line(component: str) -> str:
@@ -226,10 +234,15 @@ def _step(node: TraceNode, anchors: _Anchors, skip_detail: Sequence[str] = ()) -
         detail=visible(detail) if detail else None,
         at=visible(node.at) if node.at else None,
         lines=tuple(visible(i) for i in lines),
+        lines_text=_visible_or_none(lines_of_measure(node, anchors.measures)),
         inputs=tuple(anchors.link(name) for name in node.inputs),
         parts=tuple(_step(part, anchors) for part in parts),
         ledger=ledger,
     )
+
+
+def _visible_or_none(text: str | None) -> str | None:
+    return None if text is None else visible(text)
 
 
 def _ledger(parts: Sequence[TraceNode]) -> tuple[_LedgerLine, ...]:

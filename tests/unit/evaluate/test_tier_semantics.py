@@ -122,3 +122,14 @@ def test_marginal_trace_slices_add_up_to_the_amount() -> None:
     formula = line.trace.parts[0]
     assert [p.value for p in formula.parts] == ["500.00", "400.00"]
     assert sum(Decimal(p.value or "0") for p in line.trace.parts) == line.amount
+
+
+def test_each_band_slice_names_the_ledger_lines_behind_its_base() -> None:
+    plan = load("measure sales = sum amount\nlet base = sales\n" + BANDS.format(kind="marginal")
+                + "commission c pays rates on base\n", header=True)  # fmt: skip
+    data = ledger(("t1", "2026-03-05", "a", "9000"), ("t2", "2026-03-06", "a", "6000"),
+                  ("t3", "2026-03-07", "b", "100"))  # fmt: skip
+    line = plan.run(data, period="2026-03").statement("a").lines[0]
+    formula = line.trace.parts[0]
+    # through the let to the measure: t1 and t2, never b's t3
+    assert [p.lines for p in formula.parts] == [["t1", "t2"], ["t1", "t2"]]
