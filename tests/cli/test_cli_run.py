@@ -86,6 +86,7 @@ def test_json_money_is_text_and_traces_are_left_out(invoke: Invoke, ws: Workspac
         "excluded": {"dated outside the periods of this run": 2},
         "read": 6,
         "unpaid_shares": [],
+        "ignored_metrics": {},
     }
     assert result.stdout.startswith('{\n  "closing": null,\n  "engine": "incentives ')
     assert result.stdout.endswith("}\n")

@@ -97,6 +97,7 @@ def test_manifest_describes_the_run(invoke: Invoke, ws: Workspace) -> None:
             "credited": 4,
             "excluded": {"dated outside the periods of this run": 2},
             "unpaid_shares": [],
+            "ignored_metrics": {},
         },
         "statements": [
             {

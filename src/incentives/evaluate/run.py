@@ -497,6 +497,7 @@ def _account(
         credited=sum(1 for s in best.values() if s == 4),
         excluded=dict(sorted(excluded.items())),
         unpaid_shares=unpaid,
+        ignored_metrics=dict(sorted(data.ignored_metrics.items())),
     )
 
 

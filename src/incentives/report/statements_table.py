@@ -219,12 +219,17 @@ def board_lines(board: Leaderboard) -> list[str]:
 
 
 def unpaid_share_lines(rows: RowAccounting) -> list[str]:
-    """Each share of a credited line that counts for no statement, with its reason."""
-    return [
+    """Each share of a credited line that counts for no statement, with its reason;
+    then the metrics rows not read because the plan declares no such metric."""
+    found = [
         f"share not paid: line {u.txn_id}, {_share(u.share)} to {u.payee} ({u.credit_type}): "
         f"{u.reason}"
         for u in rows.unpaid_shares
     ]
+    if rows.ignored_metrics:
+        names = ", ".join(f"`{name}` ({count})" for name, count in rows.ignored_metrics.items())
+        found.append(f"metrics rows not read (this plan declares no such metric): {names}")
+    return found
 
 
 def _share(share: Decimal) -> str:

@@ -201,6 +201,9 @@ class RowAccounting(_Model):
     excluded: dict[str, int] = Field(default_factory=dict)
     #: Shares of credited lines that count for no statement of this run.
     unpaid_shares: list[UnpaidShare] = Field(default_factory=list)
+    #: Metrics rows naming a metric this plan does not declare (another
+    #: plan's, in a shared file): rows by metric name. Not read.
+    ignored_metrics: dict[str, int] = Field(default_factory=dict)
 
 
 class LeaderboardRow(_Model):

@@ -86,6 +86,7 @@ def test_contents() -> None:
         "credited": 3,
         "excluded": {"dated outside the periods of this run": 1},
         "unpaid_shares": [],
+        "ignored_metrics": {},
     }
     assert manifest["outputs"] == [
         {"file": "a.json", "sha256": sha256_hex(b"{}"), "bytes": 2},

@@ -77,3 +77,12 @@ def test_rows_summary_lists_reasons_in_order() -> None:
     rows = RowAccounting(read=10, credited=7, excluded={"zeta": 1, "alpha": 2})
     assert rows_summary(rows) == "rows: 10 read, 7 credited, 3 excluded: 2 alpha; 1 zeta"
     assert rows_summary(RowAccounting(read=0, credited=0)) == "rows: 0 read, 0 credited, 0 excluded"
+
+
+def test_metrics_rows_not_read_are_reported() -> None:
+    from incentives.report.statements_table import unpaid_share_lines
+
+    rows = RowAccounting(read=1, credited=1, ignored_metrics={"nps": 2, "returns": 1})
+    assert unpaid_share_lines(rows) == [
+        "metrics rows not read (this plan declares no such metric): `nps` (2), `returns` (1)"
+    ]
