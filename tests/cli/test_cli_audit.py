@@ -332,3 +332,14 @@ def test_an_amount_changed_in_both_statement_files_is_one_row(
         "  2026-03  bob    total      16.00 USD   15.00 USD  statements.json, statements.csv\n"
         "mismatch: 2 of 5 outputs differ (2 amounts)\n"
     ) in result.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_input_replaced_by_a_device_is_not_read(invoke: Invoke, ws: Workspace) -> None:
+    assert invoke(*OUT).exit_code == 0
+    ledger = next(Path("out/inputs").glob("ledger*"))
+    ledger.unlink()
+    ledger.symlink_to("/dev/zero")  # reading it would never end
+    result = invoke("audit", "out")
+    assert result.exit_code == 1
+    assert "is a device, not a file" in result.stdout + result.stderr

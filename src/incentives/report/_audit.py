@@ -31,6 +31,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from incentives._version import __version__
 from incentives.data import TABLE_NAMES, Dataset, RawTable, parse_csv
+from incentives.data.csv_source import UnreadableFile, read_file
 from incentives.diagnostics import Diagnostic
 from incentives.errors import DataError, PlanError, UsageError
 from incentives.pipeline import Plan, check_source
@@ -260,11 +261,11 @@ def version_warnings(manifest: RecordedManifest) -> list[str]:
 def read_checked(role: str, file: str, where: Path, expected: str) -> bytes | HashMismatch:
     """The bytes at ``where`` if their SHA-256 is ``expected``, else the mismatch."""
     try:
-        data = where.read_bytes()
-    except FileNotFoundError:
-        return HashMismatch(role, file, str(where), expected, None, "missing")
-    except OSError as exc:
-        problem = f"cannot be read: {exc.strerror or exc}"
+        data = read_file(where)  # a regular file only: never a device or a pipe
+    except UnreadableFile as exc:
+        if exc.missing:
+            return HashMismatch(role, file, str(where), expected, None, "missing")
+        problem = f"cannot be read: {exc.message}"
         return HashMismatch(role, file, str(where), expected, None, problem)
     actual = sha256_hex(data)
     if actual != expected:
