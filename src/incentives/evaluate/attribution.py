@@ -12,7 +12,10 @@ conditions, caps and rounding) among the lines behind it, exactly:
   paid in), for retroactive and interpolated tiers the rate the whole base
   reached times the line.
 
-The parts add up to the component's payment. Nothing is rounded here.
+The parts add up to the component's payment by its formula. Nothing is
+rounded here. Stage 4 then scales them to what the component actually paid
+(after its conditions, gates, caps, floors and rounding), so what a line is
+said to have earned is its share of the pay.
 """
 
 from __future__ import annotations

@@ -7,16 +7,20 @@ but the inputs (or an opening snapshot). In order:
 
 1. **true-ups** — a component that trues up over a horizon pays what it has
    earned to date in the horizon minus what it already paid in it;
-2. **caps over a horizon** — a component (or the total, step 5) pays at most
-   what is left of its cap in the horizon; the excess is withheld, and at the
-   next horizon either forfeited or carried over to be paid as room allows;
+2. **caps over a horizon** — a component (or the total, step 5) pays, to
+   date in the horizon, the lesser of what it earned and its cap, less what
+   it paid earlier in the horizon; the excess is withheld (a negative period
+   uses it up first), and at the next horizon either forfeited or carried
+   over to be paid as room allows;
 3. **holdbacks** — a share of a positive payment is held back (a negative
    ``…_held`` line) and released (a ``…_released`` line) N periods later, in
    the period of a date, or in the period of a line's date column; a line
    that is refunded forfeits its held share in proportion;
 4. **clawbacks** — a refund line within the window reverses what its
    original line earned, in proportion to the refund, at the rate and band it
-   was paid in; outside the window it reverses nothing (the trace says so);
+   was paid in, scaled to what its component actually paid (a cap, gate or
+   condition pays less than the formula); outside the window it reverses
+   nothing (the trace says so); then what is due is **released**;
 5. the **total cap over a horizon**;
 6. **draws** — with E the total so far: a guarantee tops pay up to its amount
    and an advance pays its amount; a recovered shortfall is carried as a
@@ -41,10 +45,11 @@ from decimal import Decimal
 from incentives.compile import ir
 from incentives.evaluate.attribution import line_earnings
 from incentives.evaluate.clawbacks import remember_earnings, reverse_refunds
+from incentives.evaluate.crediting import allocate
 from incentives.evaluate.draws import settle_draws
 from incentives.evaluate.holdbacks import hold_back, release
 from incentives.evaluate.horizons import horizon_cap, total_horizon_cap, true_up
-from incentives.evaluate.settlement import Carry, SettleInput, Settlement
+from incentives.evaluate.settlement import Carry, SettleInput, Settlement, line_unit
 from incentives.results.models import Statement
 
 __all__ = ["Carry", "SettleInput", "settle"]
@@ -83,6 +88,35 @@ def _earnings(
     found: dict[str, list[tuple[str, Decimal]]] = {}
     for name in sorted(needed):
         component = components[name]
-        if component.attribution is not None:
-            found[name] = line_earnings(component.attribution, s.inp.measures, s.inp.env)
+        index = s.index(name)
+        if component.attribution is not None and index is not None:
+            raw = line_earnings(component.attribution, s.inp.measures, s.inp.env)
+            found[name] = _scaled(s, raw, s.lines[index].amount)
     return found
+
+
+def _scaled(
+    s: Settlement, raw: list[tuple[str, Decimal]], paid: Decimal
+) -> list[tuple[str, Decimal]]:
+    """What each line earned of what the component paid.
+
+    The lines' raw earnings come from the formula alone; a cap, floor, gate
+    or condition makes the component pay another amount. Each line's
+    earning is then its share of what was paid, in proportion to its raw
+    earning (in whole units of the plan's rounding, the remainder to the
+    largest shares), so a refund never reverses more than its line was
+    paid, and nothing when a gate or condition paid nothing. A difference
+    that is only the component's rounding leaves the raw earnings as they are.
+    """
+    total = sum((amount for _, amount in raw), Decimal(0))
+    if total == paid or s.round(total) == paid:
+        return raw
+    if paid == 0:
+        return [(txn, Decimal(0)) for txn, _ in raw]
+    txns = [txn for txn, _ in raw]
+    if total > 0 and all(amount >= 0 for _, amount in raw) and len(set(txns)) == len(txns):
+        parts = allocate(paid, raw, line_unit(s.plan, paid), "largest_remainder", "")
+        return [(txn, parts[txn]) for txn in txns]
+    if total == 0:
+        return raw
+    return [(txn, amount * paid / total) for txn, amount in raw]

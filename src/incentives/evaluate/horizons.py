@@ -69,28 +69,34 @@ def total_horizon_cap(s: Settlement, cap: ir.HorizonCap) -> None:
 def _cap_room(
     s: Settlement, key: str, cap: ir.HorizonCap, amount: Decimal
 ) -> tuple[Decimal, str, Decimal, Decimal]:
-    """(pay, detail, withheld before, withheld after) for a cap over a horizon."""
+    """(pay, detail, withheld before, withheld after) for a cap over a horizon.
+
+    The cap holds on what has been earned in the horizon so far: the horizon
+    pays, to date, the lesser of what it earned (with what was carried into
+    it) and the cap, and this period pays that less what earlier periods of
+    the horizon paid. What was earned beyond the cap is withheld; a later
+    negative period uses up what is withheld before it takes back pay. At a
+    new horizon what is still withheld is carried over or forfeited, as the
+    plan says, and the balance says which.
+    """
     horizon = calendar_period(cap.horizon, s.inp.period.end).label
-    limit = s.value(cap.limit)
+    limit = max(s.value(cap.limit), Decimal(0))
     state = s.carry.caps.get(key)
-    paid = Decimal(0)
-    withheld = Decimal(0)
-    carried = Decimal(0)
+    before = state.withheld if state is not None else Decimal(0)
+    paid = withheld = Decimal(0)
     notes = []
     if state is not None:
         if state.horizon == horizon:
             paid, withheld = state.paid, state.withheld
         elif state.withheld:
             if cap.carry:
-                carried = state.withheld
-                notes.append(f"{s.show(carried)} withheld in {state.horizon} carried over")
+                withheld = state.withheld
+                notes.append(f"{s.show(withheld)} withheld in {state.horizon} carried over")
             else:
                 notes.append(f"{s.show(state.withheld)} withheld in {state.horizon} forfeited")
-    before = withheld + carried
-    want = amount + carried
-    room = max(limit - paid, Decimal(0))
-    pay = min(want, room) if want > 0 else want
-    after = withheld + (want - pay)
+    earned = paid + withheld + amount
+    pay = s.round(min(earned, limit)) - paid
+    after = earned - (paid + pay)
     s.carry.caps[key] = CapState(horizon=horizon, paid=paid + pay, withheld=after)
     notes.insert(
         0,

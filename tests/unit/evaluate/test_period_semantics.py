@@ -416,3 +416,58 @@ def test_a_draw_amount_that_cannot_be_computed_is_a_run_time_error() -> None:
     assert problem.code == "R707"
     assert "`fte`" in problem.message
     assert problem.span.line == 8  # the draw's amount, not an internal error
+
+
+CAPPED_CLAWBACK = (
+    "ledger columns\n  kind: text\n  original: text\n"
+    "measure sales = sum amount\n"
+    "commission c\n  pays 10% of sales\n  {clause}\n"
+    'clawback refunds reverses c for lines where kind = "refund" matched by original '
+    "within 90 days\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("clause", "paid"),
+    [
+        ("cap at 50 USD", D("50.00")),
+        ("gate at 5,000 USD, nothing below", D("0.00")),
+        ("when sales > 5,000 USD", D("0.00")),
+    ],
+)
+def test_a_refund_reverses_what_its_line_was_paid_not_what_the_formula_said(
+    clause: str, paid: Decimal
+) -> None:
+    plan = plan_of(CAPPED_CLAWBACK.format(clause=clause))
+    rows = [
+        ("s1", "2026-01-10", "a", "1000", {"kind": "sale", "original": ""}),
+        ("r1", "2026-02-10", "a", "-1000", {"kind": "refund", "original": "s1"}),
+    ]
+    months = run(plan, ledger(*rows), "2026-01", "2026-02")
+    assert months["2026-01"].total == paid
+    # the sale was cancelled: what it was paid comes back, never more
+    assert months["2026-02"].amount("refunds") == -paid
+
+
+def test_a_quarterly_cap_holds_on_what_the_quarter_earned_and_a_forfeit_is_shown() -> None:
+    plan = plan_of(
+        "measure sales = sum amount\n"
+        "commission c\n  pays 10% of sales\n  cap at 1,000 USD per quarter, excess forfeited\n"
+    )
+    data = ledger(
+        ("t1", "2026-01-10", "a", "15000"),  # earns 1,500: 1,000 paid, 500 withheld
+        ("t2", "2026-02-10", "a", "-8000"),  # -800: uses up the 500 withheld, takes back 300
+        ("t3", "2026-03-10", "a", "2000"),  # +200
+        ("t4", "2026-04-10", "a", "100"),  # a new quarter
+    )
+    months = run(plan, data, "2026-01", "2026-04")
+    paid = [months[m].amount("c") for m in ("2026-01", "2026-02", "2026-03")]
+    assert paid == [D("1000.00"), D("-300.00"), D("200.00")]
+    assert sum(paid) == D("900.00")  # what Q1 earned, under its cap
+    assert str(months["2026-01"].amount("c")) == "1000.00"
+    only = ledger(("t1", "2026-01-10", "a", "15000"), ("t4", "2026-04-10", "a", "100"))
+    april = run(plan, only, "2026-01", "2026-04")["2026-04"]
+    (withheld,) = april.balances
+    assert (withheld.opening, withheld.closing) == (D("500.00"), D("0"))
+    assert withheld.detail is not None
+    assert "500.00 USD withheld in 2026-Q1 forfeited" in withheld.detail
