@@ -270,7 +270,7 @@ def test_a_run_split_in_two_equals_the_whole(
     rows: list[tuple[str, date, Decimal]], cut: int, refunded: list[int]
 ) -> None:
     extra = [
-        {"txn_id": f"r{i}", "date": date(2026, 6, 2), "payee": "a", "amount": -rows[i][2],
+        {"txn_id": f"r{i}", "date": date(2026, 6, 28), "payee": "a", "amount": -rows[i][2],
          "currency": "USD", "kind": "refund", "original": rows[i][0]}
         for i in refunded if i < len(rows)
     ]  # fmt: skip
@@ -290,7 +290,7 @@ def test_periods_one_by_one_with_carried_balances_equal_the_whole(
     rows: list[tuple[str, date, Decimal]], refunded: list[int]
 ) -> None:
     extra = [
-        {"txn_id": f"r{i}", "date": date(2026, 5, 2), "payee": "a", "amount": -rows[i][2],
+        {"txn_id": f"r{i}", "date": date(2026, 6, 28), "payee": "a", "amount": -rows[i][2],
          "currency": "USD", "kind": "refund", "original": rows[i][0]}
         for i in refunded if i < len(rows)
     ]  # fmt: skip

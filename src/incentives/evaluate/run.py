@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -205,6 +206,10 @@ class _Run:
         kept: list[Credit] = []
         refunds: dict[tuple[str, str, str], list[Credit]] = defaultdict(list)
         problems: list[Diagnostic] = []
+        by_line: dict[str, list[Credit]] = defaultdict(list)
+        for credit in credits:
+            by_line[credit.line.txn_id].append(credit)
+        given: set[tuple[str, str]] = set()  # (refund line, payee) already given a refund
         for credit in credits:
             env.credit = credit
             match = next((k for k, test in conditions if test(env)), None)
@@ -225,9 +230,20 @@ class _Run:
                     )
                 )
                 continue
+            refunded = self.ledger[original]
+            if refunded.date > credit.line.date:
+                problems.append(_refund_before_sale(credit.line, refunded, match.column))
+                continue
             day = self.earn_date(credit, None) or credit.line.date
             label = self.plan.scheme.period_of(day).label
-            refunds[(credit.payee, label, match.name)].append(credit)
+            # The refund reverses what the line earned for everyone it was
+            # credited to (split, overlay), not only for the refund's own payee.
+            for receiver in [credit, *by_line[original]]:
+                if (credit.line.txn_id, receiver.payee) in given:
+                    continue
+                given.add((credit.line.txn_id, receiver.payee))
+                share = credit if receiver is credit else replace(credit, payee=receiver.payee)
+                refunds[(receiver.payee, label, match.name)].append(share)
         if problems:
             found = sort_diagnostics(problems)
             raise DataError(f"{len(found)} problem(s) with refund lines", found)
@@ -527,6 +543,17 @@ def _leaderboards(
         )
     boards.sort(key=lambda b: (b.ranking, b.group or ""))
     return boards
+
+
+def _refund_before_sale(refund: LedgerLine, original: LedgerLine, column: str) -> Diagnostic:
+    return Diagnostic(
+        "D621",
+        f"refund line `{refund.txn_id}` ({refund.date.isoformat()}) names `{original.txn_id}` "
+        f"in `{column}`, which is dated later ({original.date.isoformat()}): a refund "
+        "cannot come before the sale it refunds",
+        Span(refund.ref.source, refund.ref.row, 0, refund.ref.row, 1),
+        hint=f"check the dates of both lines, or the line `{column}` names",
+    )
 
 
 def _missing_payout_rate(plan: ir.Plan, payee: Payee, target: str, period: Period) -> Diagnostic:

@@ -471,3 +471,39 @@ def test_a_quarterly_cap_holds_on_what_the_quarter_earned_and_a_forfeit_is_shown
     assert (withheld.opening, withheld.closing) == (D("500.00"), D("0"))
     assert withheld.detail is not None
     assert "500.00 USD withheld in 2026-Q1 forfeited" in withheld.detail
+
+
+def test_refunding_a_split_sale_reverses_every_share() -> None:
+    plan = incentives.load_plan(
+        HEADER
+        + "crediting\n  split by splits\n  remainder to largest remainder\n"
+        + CAPPED_CLAWBACK.format(clause="when sales > 0 USD")
+    )
+    rows = [
+        ("s1", "2026-01-10", "a", "1000", {"kind": "sale", "original": ""}),
+        ("r1", "2026-02-10", "a", "-1000", {"kind": "refund", "original": "s1"}),
+    ]
+    splits = [
+        {"txn_id": "s1", "payee": "a", "share": "50%", "credit": ""},
+        {"txn_id": "s1", "payee": "b", "share": "50%", "credit": ""},
+    ]
+    data = ledger(*rows, splits=splits, roster=[{"payee": "a"}, {"payee": "b"}])
+    result = plan.run(data, period="2026-01", to="2026-02")
+    # the refund line names only a; b's half is reversed all the same
+    totals = {(s.payee, s.period): s.total for s in result.statements}
+    assert totals == {
+        ("a", "2026-01"): D("50.00"), ("b", "2026-01"): D("50.00"),
+        ("a", "2026-02"): D("-50.00"), ("b", "2026-02"): D("-50.00"),
+    }  # fmt: skip
+
+
+def test_a_refund_dated_before_its_sale_is_refused() -> None:
+    plan = plan_of(CAPPED_CLAWBACK.format(clause="when sales > 0 USD"))
+    rows = [
+        ("s1", "2026-03-01", "a", "1000", {"kind": "sale", "original": ""}),
+        ("r1", "2026-02-15", "a", "-1000", {"kind": "refund", "original": "s1"}),
+    ]
+    with pytest.raises(incentives.DataError) as caught:
+        plan.run(ledger(*rows), period="2026-01", to="2026-03")
+    (d,) = caught.value.diagnostics
+    assert d.code == "D621" and "`r1`" in d.message and "2026-03-01" in d.message
