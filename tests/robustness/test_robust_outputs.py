@@ -173,3 +173,19 @@ def test_hostile_names_are_inert_in_every_output(work: Path) -> None:
     table = cli_invoke("run", "simple.plan", "--data", "hostile", "--period", "2026-03")
     assert table.exit_code == 0
     assert "\x1b" not in table.stdout and "\u202e" not in table.stdout
+
+
+@pytest.mark.parametrize("stale", ["evil/keep.txt", "../victim/keep.txt", "/victim/keep.txt"])
+def test_a_rerun_never_deletes_outside_the_bundle(work: Path, stale: str) -> None:
+    # The old manifest names the files to clean up; an edited one must not
+    # make a re-run delete through a link, a `..` or an absolute path.
+    victim = work / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("precious", encoding="utf-8")
+    (work / "out" / "evil").symlink_to(victim)
+    name = stale.replace("/victim", str(victim)) if stale.startswith("/") else stale
+    manifest = {"plan": {"copy": name}, "inputs": [], "outputs": []}
+    (work / "out" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = _run("simple.plan", "extra_column", "2026-03", "out")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert (victim / "keep.txt").read_text(encoding="utf-8") == "precious"

@@ -298,12 +298,26 @@ def _previous_files(directory: Path) -> set[str]:
 
 
 def _remove_stale(directory: Path, stale: set[str]) -> None:
+    """Delete the files an earlier bundle in ``directory`` wrote and this one does not.
+
+    The names come from the old manifest, which anyone may have edited: a
+    name is removed only if it is a plain relative path whose every part
+    below ``directory`` is a real directory or file (no ``..``, no absolute
+    path, no symbolic link on the way), so nothing outside the bundle is
+    ever touched.
+    """
     for name in sorted(stale):
-        path = directory / name
+        relative = Path(name)
+        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+            continue
+        path = directory / relative
+        steps = [directory / Path(*relative.parts[: i + 1]) for i in range(len(relative.parts))]
+        if any(step.is_symlink() for step in steps):
+            continue
         with contextlib.suppress(OSError):
-            if path.is_file() and not path.is_symlink():
+            if path.is_file():
                 path.unlink()
-            for parent in path.relative_to(directory).parents:
+            for parent in relative.parents:
                 if parent != Path():
                     with contextlib.suppress(OSError):
                         (directory / parent).rmdir()  # only if now empty
