@@ -202,8 +202,11 @@ class Plan:
                 run starts from the day the plan starts.
 
         Raises:
-            UsageError: for a bad period or an opening state that does not fit.
-            DataError: if the data is invalid for this plan.
+            UsageError: for a bad period, or an opening state of another plan or
+                not as of the period before ``period``.
+            DataError: if the data is invalid for this plan, or the opening
+                state names what the plan or the roster does not have, or holds
+                what the engine never writes (``details`` lists each problem).
             EvaluationError: if a value cannot be computed.
         """
         if not isinstance(dataset, Dataset | ValidatedData):

@@ -255,3 +255,188 @@ def test_an_audit_of_a_bundle_whose_opening_no_longer_reads_is_a_finding(
         "opening state written by `incentives run --closing` (1 problem)"
     )
     assert "\n  s.json: payees.ana.draws.new_hire: `1.5` is a JSON number" in result.stderr
+
+
+HOLDS = """\
+plan "Holds" version "1" currency USD period month rounding half_up to 0.01 on components
+  starts 2026-01-01
+ledger columns
+  paid_on: date optional
+measure sales = sum amount
+commission c
+  pays 10% of sales
+  hold back 20% for 3 periods
+commission d
+  pays 5% of sales
+  hold back 50% until paid_on
+upon termination
+  holdbacks released
+"""
+
+
+def _holds(tmp_path: Path, invoke: Invoke) -> dict[str, Any]:
+    """The closing state after 2026-02 of a plan holding back for 3 periods and until paid_on."""
+    ledger = tmp_path / DATA / "ledger.csv"
+    header, *rows = ledger.read_text(encoding="utf-8").splitlines()
+    ledger.write_text("\n".join([f"{header},paid_on", *(f"{r}," for r in rows)]) + "\n")
+    (tmp_path / "holds.plan").write_text(HOLDS, encoding="utf-8")
+    args = ["holds.plan", "--data", DATA, "--period", "2026-01", "--to", "2026-02"]
+    assert invoke("run", *args, "--closing", "s.json").exit_code == 0
+    data: dict[str, Any] = json.loads((tmp_path / "s.json").read_bytes())
+    return data
+
+
+def test_a_state_of_a_renamed_component_is_refused_not_an_internal_error(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The state of an earlier version of the plan, whose `c` is now `c2`: its
+    # held amounts were once an internal error (KeyError) when they fell due.
+    monkeypatch.chdir(_copy(tmp_path))
+    _holds(tmp_path, invoke)
+    renamed = HOLDS.replace("commission c\n", "commission c2\n")
+    (tmp_path / "renamed.plan").write_text(renamed, encoding="utf-8")
+    args = ["renamed.plan", "--data", DATA, "--period", "2026-03", "--to", "2026-04"]
+    result = invoke("run", *args, "--opening", "s.json")
+    assert result.exit_code == 2, result.stderr
+    assert result.stdout == ""
+    assert "internal error" not in result.stderr
+    first, *details = result.stderr.splitlines()
+    assert first.startswith(
+        "error: s.json: the opening state does not fit this plan (“Holds”) and roster "
+        "(10 problems); a state written by another version of the plan may name what this "
+        "one does not have"
+    )
+    assert details[0] == (
+        "  s.json: payees.ana.held[0].component: `c` is not a component of this plan that "
+        "holds back (it holds back `c2`, `d`)"
+    )
+    assert len(details) == 10
+    assert all("component: `c` is not a component" in line for line in details)
+
+
+def test_names_the_plan_does_not_have_are_refused_with_their_json_paths(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_copy(tmp_path))
+    data = _state(tmp_path, invoke)
+    ana = data["payees"]["ana"]
+    item = {"amount": "10.00", "component": "zzz", "held_in": "2026-02", "release_date": None,
+            "release_period": "2026-04", "txn_id": None, "waiting": False}  # fmt: skip
+    ana["held"] = [item, {**item, "component": "refunds"}]  # a clawback, not a component
+    ana["draws"]["old_draw"] = "5.00"
+    ana["caps"]["sales_commission"] = {"horizon": "2026-Q1", "paid": "1.00", "withheld": "0.00"}
+    ana["true_ups"]["sales_commission"] = {"horizon": "2026-Q1", "paid": "1.00"}
+    ana["true_ups"]["quarterly"]["horizon"] = "2026-03"
+    ana["earnings"][0]["component"] = "quarterly"
+    data["payees"]["zed"] = data["payees"]["cara"]
+    _write(tmp_path / "x.json", data, rehash=True)
+    result = invoke("run", PLAN, "--data", DATA, "--period", "2026-04", "--opening", "x.json")
+    assert result.exit_code == 2
+    first, *details = result.stderr.splitlines()
+    assert "(8 problems)" in first
+    assert "\n".join(details) == (
+        "  x.json: payees.ana.draws.old_draw: `old_draw` is not a draw of this plan (its "
+        "draws: `new_hire`)\n"
+        "  x.json: payees.ana.held[0].component: `zzz` is not a component of this plan that "
+        "holds back (it holds back nothing)\n"
+        "  x.json: payees.ana.held[1].component: `refunds` is not a component of this plan "
+        "that holds back (it holds back nothing)\n"
+        "  x.json: payees.ana.caps.sales_commission: `sales_commission` is not capped over a "
+        "horizon in this plan (it caps nothing)\n"
+        "  x.json: payees.ana.true_ups.quarterly.horizon: `2026-03` is not a quarter, the "
+        "horizon of `quarterly` (labelled like 2026-Q1)\n"
+        "  x.json: payees.ana.true_ups.sales_commission: `sales_commission` is not a component "
+        "of this plan that trues up (it trues up `quarterly`)\n"
+        "  x.json: payees.ana.earnings[0].component: `quarterly` is not a component that a "
+        "clawback of this plan reverses (its clawbacks reverse `sales_commission`)\n"
+        "  x.json: payees.zed: payee `zed` is not in the roster; a payee who has left stays in "
+        "it, with an end_date"
+    )
+
+
+def test_held_items_the_engine_never_writes_are_refused(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_copy(tmp_path))
+    data = _holds(tmp_path, invoke)
+    held = data["payees"]["ana"]["held"]
+    assert [(h["component"], h["held_in"]) for h in held[:2]] == [
+        ("c", "2026-01"),
+        ("d", "2026-01"),
+    ]
+    held[0]["release_period"] = "2026-13"
+    held[1]["txn_id"] = None  # held until paid_on, for no line, yet waiting
+    held[2]["release_period"] = "2026-05"
+    held[3]["waiting"] = False  # for a line with no date yet, not waiting
+    held[4]["amount"] = "-5.00"
+    later = next(
+        i for i, h in enumerate(held) if (h["component"], h["held_in"]) == ("c", "2026-02")
+    )
+    held[later].update(release_period="2026-W10", txn_id="T0001")
+    held.append(dict(held[5]))
+    ben = data["payees"]["ben"]["held"][0]
+    ben.update(held_in="2026-03", release_period="2026-01")
+    _write(tmp_path / "x.json", data, rehash=True)
+    args = ["holds.plan", "--data", DATA, "--period", "2026-03", "--opening", "x.json"]
+    result = invoke("run", *args)
+    assert result.exit_code == 2
+    first, *details = result.stderr.splitlines()
+    assert "(10 problems)" in first
+    assert "\n".join(details) == (
+        "  x.json: payees.ana.held[0].release_period: `2026-13` is not a pay period of this "
+        "plan (a month, labelled like 2026-03)\n"
+        "  x.json: payees.ana.held[1].waiting: expected false, found true: held for no line "
+        "(no line earned it), it waits for the termination rule\n"
+        "  x.json: payees.ana.held[2].release_period: expected null, found `2026-05`: `d` is "
+        "released line by line when `paid_on` is reached\n"
+        "  x.json: payees.ana.held[3].waiting: expected true, found false: an amount held for "
+        "a line waits exactly while it has no release date\n"
+        "  x.json: payees.ana.held[4].amount: a held amount is more than zero; found -5.00\n"
+        f"  x.json: payees.ana.held[{later}].txn_id: expected null, found `T0001`: `c` is "
+        "released 3 period(s) after it is held\n"
+        f"  x.json: payees.ana.held[{later}].release_period: `2026-W10` is not a pay period of "
+        "this plan (a month, labelled like 2026-03)\n"
+        f"  x.json: payees.ana.held[{len(held) - 1}]: the same component, period held in and "
+        "line as held[5]; an amount is held back once per component, period and line\n"
+        "  x.json: payees.ben.held[0].held_in: `2026-03` begins after 2026-02, the period the "
+        "state is after\n"
+        "  x.json: payees.ben.held[0].release_period: `2026-01` is not after 2026-03, the "
+        "period it was held in"
+    )
+
+
+def test_problems_against_the_plan_listed_are_limited(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_copy(tmp_path))
+    data = _holds(tmp_path, invoke)
+    held = data["payees"]["ana"]["held"]
+    for item in held:
+        item["amount"] = "0.00"
+    _write(tmp_path / "z.json", data, rehash=True)
+    args = ["holds.plan", "--data", DATA, "--period", "2026-03", "--opening", "z.json"]
+    result = invoke("run", *args)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(held) > MAX_PROBLEMS
+    assert f"({len(held)} problems)" in lines[0]
+    assert len(lines) == 1 + MAX_PROBLEMS + 1
+    assert lines[-1] == f"  z.json: … and {len(held) - MAX_PROBLEMS} more problems"
+
+
+def test_a_run_of_held_amounts_split_anywhere_equals_the_whole(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Held items of every shape (for N periods, until a line's date, waiting for
+    # it) read back from the file and pass the checks against the plan.
+    monkeypatch.chdir(_copy(tmp_path))
+    _holds(tmp_path, invoke)
+    base = ["holds.plan", "--data", DATA, "--format", "csv"]
+    whole = invoke("run", *base, "--period", "2026-01", "--to", "2026-06")
+    assert whole.exit_code == 0, whole.stderr
+    for cut in ("2026-02", "2026-04"):
+        first = invoke("run", *base, "--period", "2026-01", "--to", cut, "--closing", "c.json")
+        after = f"2026-0{int(cut[-1]) + 1}"
+        second = invoke("run", *base, "--period", after, "--to", "2026-06", "--opening", "c.json")
+        assert second.exit_code == 0, second.stderr
+        assert first.stdout + "".join(second.stdout.splitlines(keepends=True)[1:]) == whole.stdout

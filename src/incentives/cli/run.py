@@ -17,12 +17,14 @@ rendered in memory first, then written atomically with the manifest last
 ``--closing FILE`` writes the state after the last period
 (:func:`incentives.results.state.render_state`: canonical JSON that records
 its own SHA-256); ``--opening FILE`` reads such a file back and refuses one
-that is not valid (each problem named by its JSON path) or whose content no
-longer matches its SHA-256.
+that is not valid (each problem named by its JSON path), whose content no
+longer matches its SHA-256, or that does not fit the plan and the roster
+(:mod:`incentives.evaluate.opening`).
 
 Exit: 0 on success; 1 if the plan has errors or a value cannot be computed;
 2 for a bad period, a missing file or directory, invalid data, an opening
-state that is not valid or was changed after it was written, ``--no-copy``
+state that is not valid, was changed after it was written or does not fit
+the plan, ``--no-copy``
 without ``--out``, or an output directory that cannot be written.
 """
 

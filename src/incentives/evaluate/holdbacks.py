@@ -20,7 +20,7 @@ from incentives.check.types import PERCENT as _PERCENT
 from incentives.check.types import show
 from incentives.compile import ir
 from incentives.evaluate.crediting import allocate
-from incentives.evaluate.settlement import Settlement, line_unit
+from incentives.evaluate.settlement import Settlement, held_order, line_unit
 from incentives.evaluate.trace import span_text
 from incentives.money import format_decimal
 from incentives.results.models import TraceNode
@@ -87,7 +87,7 @@ def release(s: Settlement) -> None:
     forfeited: dict[str, list[HeldItem]] = {}
     kept: list[HeldItem] = []
     components = {c.name: c for c in s.plan.components}
-    for item in s.carry.held:
+    for item in sorted(s.carry.held, key=held_order):
         if item.waiting:
             item = _date_now_known(s, item, components[item.component])
         due = (item.release_period is not None and item.release_period <= period.label) or (

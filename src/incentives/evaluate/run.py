@@ -2,6 +2,8 @@
 
 Contract: :func:`evaluate` validates the dataset against what the plan reads
 (raising :class:`~incentives.errors.DataError` before computing anything),
+and an opening state against the plan and the roster
+(:func:`~incentives.evaluate.opening.check_opening`, likewise),
 then, inside the engine's decimal context, runs stage 1 (measures) and stage 2
 (statements) for every payee on the plan who is active in each period, and
 returns a :class:`~incentives.results.RunResult`. The result depends only on
@@ -35,6 +37,7 @@ from incentives.evaluate.balances import Carry, SettleInput, settle
 from incentives.evaluate.closures import compile_expr
 from incentives.evaluate.crediting import Credit, credit_lines, fx_rate
 from incentives.evaluate.measures import LineEnv, PayeeLines, compile_measures, compute_measures
+from incentives.evaluate.opening import check_opening
 from incentives.evaluate.payee_env import CompiledPlan, PayeeEnv
 from incentives.evaluate.problems import ComputeProblem
 from incentives.evaluate.statement import PayeeRun
@@ -133,7 +136,10 @@ def evaluate(
     before ``periods``), and only ``periods`` are reported.
 
     Raises:
-        DataError: if the data does not satisfy the plan (nothing is computed).
+        DataError: if the data does not satisfy the plan, or the opening state
+            names what the plan or the roster does not have, or holds what the
+            engine never writes (:mod:`incentives.evaluate.opening`); nothing
+            is computed.
         EvaluationError: with every problem met while computing.
         UsageError: for periods before the plan starts, or an opening state
             that does not lead into ``periods``.
@@ -178,12 +184,13 @@ class _Run:
                 raise UsageError(
                     f"the opening state is of the plan “{self.opening.plan}”, not “{plan.name}”"
                 )
-            before = plan.scheme.period_of(first.start - timedelta(days=1)).label
-            if self.opening.after != before:
+            before = plan.scheme.period_of(first.start - timedelta(days=1))
+            if self.opening.after != before.label:
                 raise UsageError(
                     f"the opening state is as of {self.opening.after}; a run from "
-                    f"{first.label} needs the state as of {before}"
+                    f"{first.label} needs the state as of {before.label}"
                 )
+            check_opening(plan, self.opening, before, self.data.roster)
             return self.periods
         assert plan.starts is not None
         return plan.scheme.span(plan.scheme.period_of(plan.starts), self.periods[-1])

@@ -7,7 +7,8 @@ its trace parts add up exactly to its amount (a ``rounding`` part says by how
 much rounding moved it); every change to an existing line is recorded as a
 step of its trace. :class:`Carry` is the state carried from one period to the
 next, mutable while periods are settled and frozen into a
-:class:`~incentives.results.state.PayeeState` between runs.
+:class:`~incentives.results.state.PayeeState` between runs; its held items
+are taken in :func:`held_order`, whatever order they were held in.
 """
 
 from __future__ import annotations
@@ -27,7 +28,16 @@ from incentives.periods import Period
 from incentives.results.models import Balance, Statement, StatementLine, TraceNode
 from incentives.results.state import CapState, HeldItem, LineEarning, PayeeState, TrueUpState
 
-__all__ = ["Carry", "SettleInput", "Settlement", "ir_money", "line_unit"]
+__all__ = ["Carry", "SettleInput", "Settlement", "held_order", "ir_money", "line_unit"]
+
+
+def held_order(item: HeldItem) -> tuple[str, str, str]:
+    """The order of held items in a state, and of their releases on a statement.
+
+    Releases follow it too, so that a run continued from a state (whose
+    held items are in this order) traces them as the whole run does.
+    """
+    return (item.held_in, item.component, item.txn_id or "")
 
 
 @dataclass
@@ -52,7 +62,7 @@ class Carry:
     def freeze(self) -> PayeeState:
         return PayeeState(
             draws=dict(sorted(self.draws.items())),
-            held=sorted(self.held, key=lambda h: (h.held_in, h.component, h.txn_id or "")),
+            held=sorted(self.held, key=held_order),
             caps=dict(sorted(self.caps.items())),
             true_ups=dict(sorted(self.true_ups.items())),
             earnings=[e for txn in sorted(self.earnings) for e in self.earnings[txn]],

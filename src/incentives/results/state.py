@@ -26,6 +26,10 @@ it may have been a binary float); it lists each problem with its JSON path
 content does not match its ``sha256`` is refused as changed after it was
 written. The hash catches edits and truncation, not forgery: anyone can
 recompute it, so an audit still re-derives the state from the plan's start.
+A snapshot read from a file remembers the file's name (:attr:`StateSnapshot.source`)
+so that the run which checks it against the plan
+(:mod:`incentives.evaluate.opening`) can name it; the name is not part of
+its content, and two snapshots are equal when their content is.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
 )
@@ -63,6 +68,7 @@ __all__ = [
     "read_state",
     "render_state",
     "state_digest",
+    "state_path",
 ]
 
 #: Version of the state file's layout; bumped when a key changes meaning.
@@ -161,6 +167,18 @@ class StateSnapshot(_Model):
     plan: str
     after: str
     payees: dict[str, PayeeState]
+    _source: str | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> str | None:
+        """The name of the file it was read from (see :func:`read_state`); None if built."""
+        return self._source
+
+    def __eq__(self, other: object) -> bool:
+        """Snapshots are equal when their content is, wherever they were read from."""
+        if not isinstance(other, StateSnapshot):
+            return NotImplemented
+        return (self.plan, self.after, self.payees) == (other.plan, other.after, other.payees)
 
 
 class _StateFile(StateSnapshot):
@@ -209,7 +227,7 @@ def read_state(data: bytes, name: str) -> StateSnapshot:
         found = _StateFile.model_validate_json(data, strict=True)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        details = [f"{name}: {_path(e['loc'])}: {_message(e)}" for e in errors[:MAX_PROBLEMS]]
+        details = [f"{name}: {state_path(e['loc'])}: {_message(e)}" for e in errors[:MAX_PROBLEMS]]
         if len(errors) > MAX_PROBLEMS:
             details.append(f"{name}: … and {len(errors) - MAX_PROBLEMS} more problems")
         count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
@@ -220,7 +238,9 @@ def read_state(data: bytes, name: str) -> StateSnapshot:
             "or it is not a state written by incentives: its content does not match its "
             f"sha256; use the file as it was written, or {again}"
         )
-    return StateSnapshot(plan=found.plan, after=found.after, payees=found.payees)
+    snapshot = StateSnapshot(plan=found.plan, after=found.after, payees=found.payees)
+    snapshot._source = name
+    return snapshot
 
 
 def _no_constant(text: str) -> None:
@@ -230,8 +250,14 @@ def _no_constant(text: str) -> None:
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def _path(loc: tuple[int | str, ...]) -> str:
-    """A pydantic location as a JSON path: ``payees.ana.earnings[3].amount``."""
+def state_path(loc: tuple[int | str, ...]) -> str:
+    """A location in a state file as a JSON path: ``payees.ana.earnings[3].amount``.
+
+    >>> state_path(("payees", "ana", "held", 0, "component"))
+    'payees.ana.held[0].component'
+    >>> state_path(("payees", "a b", "draws"))
+    'payees["a b"].draws'
+    """
     out = ""
     for part in loc:
         if isinstance(part, int):
