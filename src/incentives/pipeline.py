@@ -18,16 +18,16 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from incentives.check import check
 from incentives.compile import compile_plan, ir
 from incentives.data import Dataset, ValidatedData
+from incentives.data.csv_source import FileTooLarge, UnreadableFile, read_file
 from incentives.diagnostics import Diagnostic, Severity
 from incentives.errors import PlanCheckError, PlanSyntaxError, UsageError
 from incentives.evaluate import evaluate, requirements
 from incentives.gcpause import collection_paused
-from incentives.parse import decode_source, parse_source
+from incentives.parse import MAX_PLAN_CHARS, decode_source, parse_source
 from incentives.periods import Period
 from incentives.results import RunResult
 from incentives.results.state import StateSnapshot
@@ -36,6 +36,10 @@ from incentives.source import SourceFile
 __all__ = ["Plan", "check_source", "load_plan", "read_plan_file"]
 
 _PLAN_TEXT = re.compile(r'\s*plan\s+"')
+
+
+#: Largest plan file read: the character limit at four bytes a character, and a BOM.
+MAX_PLAN_BYTES = 4 * MAX_PLAN_CHARS + 3
 
 
 def read_plan_file(path: str | os.PathLike[str]) -> SourceFile:
@@ -50,16 +54,21 @@ def read_plan_file(path: str | os.PathLike[str]) -> SourceFile:
     name = os.fspath(path)
     if not isinstance(name, str):
         raise UsageError("a plan path is a str or a pathlib.Path, not bytes")
+    if "\0" in name:  # no file can have that name
+        raise UsageError(f"{name!r}: not a file name (it contains a NUL character)")
     try:
-        data = Path(name).read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such plan file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{name}: is a directory, not a plan file") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read the plan ({exc.strerror or exc})") from None
-    except ValueError:  # a NUL byte: no file can have that name
-        raise UsageError(f"{name!r}: not a file name (it contains a NUL character)") from None
+        # a regular file only, checked before a byte is read: never a device
+        # (/dev/zero never ends) nor a named pipe (it would block)
+        data = read_file(name, limit=MAX_PLAN_BYTES)
+    except UnreadableFile as exc:
+        if exc.missing:
+            raise UsageError(f"{name}: no such plan file") from None
+        raise UsageError(f"{exc.message}; a plan is a text file") from None
+    except FileTooLarge as exc:
+        raise UsageError(
+            f"{name}: the plan file is {exc.size:,} bytes; the limit is {MAX_PLAN_BYTES:,} "
+            "(split it into smaller plans)"
+        ) from None
     return decode_source(name, data, digest=hashlib.sha256(data).hexdigest())
 
 

@@ -440,3 +440,17 @@ def test_a_run_of_held_amounts_split_anywhere_equals_the_whole(
         second = invoke("run", *base, "--period", after, "--to", "2026-06", "--opening", "c.json")
         assert second.exit_code == 0, second.stderr
         assert first.stdout + "".join(second.stdout.splitlines(keepends=True)[1:]) == whole.stdout
+
+
+def test_a_bundle_that_cannot_be_written_leaves_the_closing_state_as_it_was(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_copy(tmp_path))
+    base = [PLAN, "--data", DATA, "--closing", "s.json", "--out", "out"]
+    assert invoke("run", *base, "--period", "2026-01").exit_code == 0
+    before = (tmp_path / "s.json").read_bytes()
+    (tmp_path / "out" / "manifest.json").unlink()
+    (tmp_path / "out" / "manifest.json").mkdir()  # the bundle cannot be written
+    result = invoke("run", *base, "--period", "2026-02")
+    assert result.exit_code == 2
+    assert (tmp_path / "s.json").read_bytes() == before

@@ -511,3 +511,27 @@ def test_an_internal_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPa
     loud = cli_invoke("--debug", "check", "plans/flat_rate.plan")
     assert loud.exit_code == 3
     assert "Traceback (most recent call last)" in loud.stderr
+
+
+@pytest.mark.parametrize("kind", ["device", "named pipe"])
+def test_a_plan_path_that_is_not_a_regular_file_is_never_read(tmp_path: Path, kind: str) -> None:
+    if kind == "device":
+        if not Path("/dev/zero").exists():
+            pytest.skip("needs /dev/zero")
+        path = tmp_path / "zero.plan"
+        path.symlink_to("/dev/zero")  # reading it would never end
+    else:
+        path = tmp_path / "pipe.plan"
+        os.mkfifo(path)  # reading it would block
+    assert f"is a {kind}, not a file" in str(_usage(incentives.load_plan, path))
+
+
+def test_a_plan_file_far_over_the_size_limit_is_refused_before_it_is_read(
+    tmp_path: Path,
+) -> None:
+    from incentives.pipeline import MAX_PLAN_BYTES
+
+    path = tmp_path / "huge.plan"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_PLAN_BYTES + 1)  # sparse: no memory, no disk
+    assert "the limit is" in str(_usage(incentives.load_plan, path))

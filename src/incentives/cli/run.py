@@ -37,6 +37,7 @@ import click
 from incentives.cli._common import emit, is_terminal, load
 from incentives.cli._console import print_tables, terminal_console
 from incentives.data import Dataset
+from incentives.data.csv_source import FileTooLarge, UnreadableFile, read_file
 from incentives.errors import UsageError
 from incentives.report.bundle import Bundle, write_bundle
 from incentives.report.files import write_atomically
@@ -116,13 +117,6 @@ def run(
         state = read_state(opening[1], opening_path)
     dataset = Dataset.from_dir(data_dir)
     result = plan.run(dataset, period=periods[0], to=periods[-1], opening=state)
-    if closing_path is not None and result.closing is not None:
-        try:
-            target = Path(closing_path)
-            write_atomically(target.parent, [(target.name, render_state(result.closing))])
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise UsageError(f"cannot write `{closing_path}`: {reason}") from None
     if out_dir is not None:
         try:
             bundle = write_bundle(
@@ -137,6 +131,15 @@ def run(
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise UsageError(f"cannot write the outputs to `{out_dir}`: {reason}") from None
+    # The closing state last: a bundle that cannot be written leaves it as it was.
+    if closing_path is not None and result.closing is not None:
+        try:
+            target = Path(closing_path)
+            write_atomically(target.parent, [(target.name, render_state(result.closing))])
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise UsageError(f"cannot write `{closing_path}`: {reason}") from None
+    if out_dir is not None:
         emit(f"wrote {out_dir}: {bundle_summary(bundle)}\n", err=True)
     if output_format == "json":
         emit(render_run_json(result, trace=trace))
@@ -152,12 +155,20 @@ def run(
         emit(f"warning: {line}\n", err=True)
 
 
+#: Largest opening state read (a state is a few bytes per payee and held item).
+MAX_STATE_BYTES = 1 << 30
+
+
 def _read(path: str) -> bytes:
+    """The bytes of an opening state: a regular file only, never a device or a pipe."""
     try:
-        with open(path, "rb") as handle:  # noqa: PTH123 - the path as the user gave it
-            return handle.read()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read the opening state ({exc.strerror})") from None
+        return read_file(path, limit=MAX_STATE_BYTES)
+    except UnreadableFile as exc:
+        raise UsageError(f"cannot read the opening state: {exc.message}") from None
+    except FileTooLarge as exc:
+        raise UsageError(
+            f"{path}: the opening state is {exc.size:,} bytes; the limit is {MAX_STATE_BYTES:,}"
+        ) from None
 
 
 def bundle_summary(bundle: Bundle) -> str:

@@ -102,7 +102,15 @@ _OPEN_FLAGS = (
 )
 
 
-def read_file(path: str | os.PathLike[str]) -> bytes:
+class FileTooLarge(Exception):
+    """A regular file larger than the reader's limit (nothing of it was read)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
+def read_file(path: str | os.PathLike[str], *, limit: int | None = None) -> bytes:
     """The bytes of a regular file (a link to one is followed).
 
     Anything else is refused before a byte is read: a directory, a named pipe
@@ -113,6 +121,8 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
     Raises:
         UnreadableFile: naming the path and what it is; a path that does not
             exist at all (not even as a link) too.
+        FileTooLarge: the file has more than ``limit`` bytes (checked before
+            reading, and again while reading a file that grows).
     """
     source = os.fspath(path)
     try:
@@ -120,7 +130,7 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
     except FileNotFoundError:
         raise _missing(Path(path), source) from None
     except OSError as exc:
-        if Path(path).is_dir():  # Windows cannot open a directory at all
+        if _is_dir(Path(path)):  # Windows cannot open a directory at all
             raise _not_a_file(Path(path), source, "a directory") from None
         raise _cannot_read(source, exc) from None
     try:
@@ -133,12 +143,27 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
         raise _not_a_file(Path(path), source, kind)
     with os.fdopen(descriptor, "rb") as file:
         try:
-            return file.read()
+            if limit is None:
+                return file.read()
+            size = os.fstat(file.fileno()).st_size
+            if size > limit:
+                raise FileTooLarge(size)
+            data = file.read(limit + 1)
         except OSError as exc:
             raise _cannot_read(source, exc) from None
+        if len(data) > limit:
+            raise FileTooLarge(len(data))
+        return data
 
 
 _REPLACE = "put the CSV file itself in its place (export the table again)"
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long, a loop of links …
+        return False
 
 
 def _kind(mode: int) -> str | None:

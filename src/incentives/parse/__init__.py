@@ -7,7 +7,7 @@ raises :class:`incentives.errors.PlanSyntaxError` with one located diagnostic;
 No module outside this package imports Lark.
 """
 
-from incentives.parse.parser import grammar_text, parse, parse_source
+from incentives.parse.parser import MAX_PLAN_CHARS, grammar_text, parse, parse_source
 from incentives.parse.text import decode_source
 
-__all__ = ["decode_source", "grammar_text", "parse", "parse_source"]
+__all__ = ["MAX_PLAN_CHARS", "decode_source", "grammar_text", "parse", "parse_source"]
