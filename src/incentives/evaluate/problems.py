@@ -12,7 +12,6 @@ names the payee and period. Anything else is a bug and propagates.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import DivisionByZero, InvalidOperation
 from typing import TypeVar
 
@@ -21,7 +20,6 @@ from incentives.evaluate.quotas import MissingQuota
 from incentives.evaluate.teams import EmptyGroup, EmptyTeam
 from incentives.evaluate.tiers import NoBandError, ZeroQuotaError
 from incentives.money import format_decimal
-from incentives.periods import parse_period_label
 from incentives.source import Span
 
 __all__ = ["ComputeProblem", "MissingField", "MissingMetric", "empty_group", "guard"]
@@ -133,21 +131,7 @@ def empty_group(exc: EmptyGroup, name: str, span: Span) -> ComputeProblem:
 
 
 def _missing_quota_hint(payee: str, label: str) -> str:
-    """Add the row; unless no row can name the goal period (the calendar's edge).
-
-    The loader refuses a quota for the first or last period of the calendar
-    (there is no period before or after it), so suggesting that row would be
-    advice that cannot be followed.
-    """
-    try:
-        goal = parse_period_label(label)
-    except ValueError:
-        goal = None
-    if goal is not None and not (date.min < goal.start and goal.end < date.max):
-        edge, other = ("first", "a later") if goal.start == date.min else ("last", "an earlier")
-        return (
-            f"{label} is the {edge} {goal.kind.noun} of the calendar, which no quotas row can "
-            f"name: pay {other} period, or write the goal in the plan "
-            f"(`goal 10,000 USD per {goal.kind.noun}`)"
-        )
+    # Every goal period a pay period needs can be named by a quotas row: a
+    # goal is at least as long as the pay period, so it is a month, quarter or
+    # year (whole even at the calendar's edges) or the pay period itself.
     return f"add a row `{payee},{label},<amount>,<currency>` to quotas.csv"

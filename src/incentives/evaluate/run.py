@@ -177,6 +177,12 @@ class _Run:
                 raise UsageError(
                     f"the opening state is of the plan “{self.opening.plan}”, not “{plan.name}”"
                 )
+            if first.start == date.min:
+                raise UsageError(
+                    f"the opening state is as of {self.opening.after}, but {first.label} is the "
+                    f"first {plan.scheme.kind.noun} of the calendar: no period comes before it, "
+                    "so a run from it starts from nothing (run it without an opening state)"
+                )
             before = plan.scheme.period_of(first.start - timedelta(days=1)).label
             if self.opening.after != before:
                 raise UsageError(
