@@ -25,10 +25,16 @@ The calendar has edges: Python's dates run from 0001-01-01 to 9999-12-31.
 :meth:`PeriodScheme.period_of` and :func:`calendar_period` are total on that
 range: a period that would cross an edge (the ISO week holding 9999-12-31
 runs into the year 10000) is cut at it, so a ledger line dated on any day of
-the calendar belongs to a period and never raises. Such an edge period cannot
-be *named*, though: :meth:`PeriodScheme.parse` refuses it (there is no period
-before the first or after the last to carry a balance from or to), so a run
-is always for whole periods strictly inside the calendar.
+the calendar belongs to a period and never raises. Such a *cut* period cannot
+be named, though: :meth:`PeriodScheme.parse` refuses it (:meth:`~PeriodScheme.is_whole`),
+since goals, proration and guarantees count a period's days, so a run is
+always for whole periods. The first and last periods of the calendar are
+named like any other when they are whole (every month, quarter and year, and
+the ISO week 0001-W01): nothing a run needs lies outside them. There is no
+period before the first or after the last, and the callers that look one
+ahead or back do without it: a holdback due after the calendar's end stays
+held, an opening state cannot lead into the first period, and a
+report on it has no opening balances.
 
 >>> scheme = PeriodScheme(PeriodKind.MONTH)
 >>> p = scheme.parse("2026-02")
@@ -290,7 +296,7 @@ class PeriodScheme:
 
         Raises:
             PeriodTextError: if ``text`` is neither, names a period of another
-                kind, or names the first or last period of the calendar.
+                kind, or names a period cut short by the calendar's edge.
         """
         if _DATE.fullmatch(text):
             period = self.period_of(parse_date(text))
@@ -307,20 +313,26 @@ class PeriodScheme:
                     f"`{text}` is a {period.kind.noun}, but {reason}",
                     f"name a {self.kind.noun} such as {self.example_label()}",
                 )
-        if not self.is_inner(period):
-            edge = "first" if period.start == date.min else "last"
+        if not self.is_whole(period):
+            first = period.start == date.min
             raise PeriodTextError(
-                f"`{text}` is in the {edge} {self.kind.noun} of the calendar "
-                "(0001-01-01 to 9999-12-31), which has no period "
-                + ("before" if edge == "first" else "after")
-                + " it",
+                f"`{text}` is in {period.label}, the {'first' if first else 'last'} "
+                f"{self.kind.noun} of the calendar, which the calendar's "
+                f"{'start on 0001-01-01' if first else 'end on 9999-12-31'} cuts to "
+                f"{period.days} day{'s' if period.days != 1 else ''}: pay is computed for "
+                "whole periods only (goals, proration and guarantees count a period's days)",
                 f"name a {self.kind.noun} inside the calendar, such as {self.example_label()}",
             )
         return period
 
-    def is_inner(self, period: Period) -> bool:
-        """Whether there is a period of the calendar before ``period`` and one after it."""
-        return date.min < period.start and period.end < date.max
+    def is_whole(self, period: Period) -> bool:
+        """Whether ``period`` has all its days (is not cut at the calendar's edge).
+
+        Months, quarters and years are always whole; the ISO week of
+        9999-12-31 and two-week periods at either edge may be cut.
+        """
+        full = {PeriodKind.WEEK: 7, PeriodKind.TWO_WEEKS: 14}.get(period.kind)
+        return full is None or period.days == full
 
     def example_label(self) -> str:
         return self.period_of(date(2026, 3, 2)).label

@@ -148,8 +148,8 @@ class Plan:
 
         Raises:
             UsageError: if ``text`` is not a ``str`` naming one of this plan's
-                periods (the first and last periods of the calendar cannot be
-                named: see :mod:`incentives.periods`).
+                periods (a week or fortnight cut short by the calendar's edge
+                cannot be named: see :mod:`incentives.periods`).
         """
         if not isinstance(text, str):
             raise UsageError(
@@ -180,7 +180,7 @@ class Plan:
             return self.period(given)
         if self.ir.scheme.period_of(given.start) != given:
             raise UsageError(f"{given} is not a pay period of this plan")
-        if not self.ir.scheme.is_inner(given):
+        if not self.ir.scheme.is_whole(given):
             return self.period(given.label)  # refused, with the reason
         return given
 

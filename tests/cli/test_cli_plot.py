@@ -155,6 +155,24 @@ def test_the_retail_plan_for_a_payee(invoke: Invoke, ws: Workspace) -> None:
     assert result.stdout.splitlines()[2] == "100%,6096.77,421.19,182.90,200.00,0.00,38.29"
 
 
+def test_a_plan_that_splits_by_the_splits_table(invoke: Invoke, ws: Workspace) -> None:
+    # the synthetic payee's line is split by no row: an empty splits table, not a refusal
+    plan = str(ROOT / "plans" / "field_team.plan")
+    result = invoke("plot", plan, "--quota", "50000", "--steps", "2", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    # 4% x 50,000 = 2,000 and the region's first place, 1,000
+    assert result.stdout.splitlines()[2] == "100%,50000.00,3000.00,2000.00,0.00,0.00,1000.00"
+    # a real payee: their split history and the fx rates come from the data
+    data = str(ROOT / "examples" / "team")
+    args = ("plot", plan, "--data", data, "--period", "2026-03", "--steps", "2", "--format", "csv")
+    result = invoke(*args, "--payee", "ana")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[2] == "100%,50000.00,3000.00,2000.00,0.00,0.00,1000.00"
+    result = invoke(*args, "--payee", "lea")  # paid in euros at 0.9183
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[2] == "100%,50000.00,2754.90,1836.60,0.00,0.00,918.30"
+
+
 def test_a_note_when_the_plans_quota_is_not_the_reference(invoke: Invoke, curve: Workspace) -> None:
     result = invoke(
         "plot", "curve.plan", "--quota", "20000 USD", "--period", "2026-03", "--format", "csv",

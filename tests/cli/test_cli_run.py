@@ -11,7 +11,7 @@ import pytest
 import incentives.cli.run as run_module
 from incentives.cli import _console
 
-from .cli_support import BAD_PLAN, DIVIDES_BY_ZERO, WARNING_ONLY, Invoke, Workspace
+from .cli_support import BAD_PLAN, DIVIDES_BY_ZERO, PLAN, WARNING_ONLY, Invoke, Workspace
 
 MARCH = ("run", "t.plan", "--data", "data", "--period", "2026-03")
 
@@ -148,6 +148,27 @@ def test_bad_period_is_a_usage_error(invoke: Invoke, ws: Workspace) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith("error: `2026-13` is not a period")
+
+
+def test_the_calendars_first_and_last_months_can_be_run_and_reported_on(
+    invoke: Invoke, ws: Workspace
+) -> None:
+    # no period after 9999-12 or before 0001-01 is needed to pay or report them
+    result = invoke("run", "t.plan", "--data", "data", "--period", "9999-11", "--to", "9999-12")
+    assert result.exit_code == 0, result.stderr
+    assert "9999-12 (9999-12-01 to 9999-12-31)" in result.stdout
+    for day in ("9999-12-31", "0001-01-01"):
+        result = invoke("report", "t.plan", "--data", "data", "--as-of", day)
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["period"] == day[:7]
+    # a week the calendar's end cuts short is still refused, saying why
+    ws.write("w.plan", PLAN.replace("period month", "period week"))
+    result = invoke("run", "w.plan", "--data", "data", "--period", "9999-12-31")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: `9999-12-31` is in 9999-W52, the last week of the calendar, which the "
+        "calendar's end on 9999-12-31 cuts to 5 days: pay is computed for whole periods only"
+    )
 
 
 def test_period_range_backwards_is_a_usage_error(invoke: Invoke, ws: Workspace) -> None:

@@ -239,7 +239,6 @@ BAD_PERIODS = [
     "2026-03\x00",
     "99999999-01",
     "0000-01",
-    "9999-12-31",
 ]
 
 
@@ -269,7 +268,7 @@ def test_a_range_that_ends_before_it_starts(
     assert "2026-01" in str(exc) and "2026-03" in str(exc)
 
 
-@pytest.mark.parametrize("period", ["2026-13", "2026-3", "9999-12-31"])
+@pytest.mark.parametrize("period", ["2026-13", "2026-3", "10000-01"])
 def test_the_cli_reports_a_bad_period_with_exit_2(
     period: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,6 +12,7 @@ import pytest
 import incentives
 from incentives.errors import UsageError
 from incentives.periods import PeriodKind, calendar_period
+from incentives.report.standing import standing_report
 
 PLAN = """\
 plan "Api"
@@ -61,10 +62,51 @@ def test_a_period_whose_repr_fails_is_still_a_usage_error() -> None:
         plan().run(dataset("2026-03-02"), period=10**5000)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("period", ["9999-12-31", "9999-12", "0001-01"])
-def test_the_edge_months_of_the_calendar_are_refused_by_name(period: str) -> None:
-    with pytest.raises(UsageError, match=f"^`{period}` is in the (first|last) month"):
-        plan().run(dataset("2026-03-02"), period=period)
+@pytest.mark.parametrize(
+    ("period", "to", "labels"),
+    [
+        ("9999-12-31", None, ["9999-12"]),
+        ("9999-11", "9999-12", ["9999-11", "9999-12"]),
+        ("0001-01", None, ["0001-01"]),
+    ],
+)
+def test_the_edge_months_of_the_calendar_are_run(
+    period: str, to: str | None, labels: list[str]
+) -> None:
+    # no period after 9999-12 or before 0001-01 is needed to pay them
+    day = "9999-12-31" if period.startswith("9999") else "0001-01-01"
+    result = plan().run(dataset(day), period=period, to=to)
+    assert [s.period for s in result.statements] == labels
+    assert result.statements[-1].total == Decimal("5.00")  # 5% of the line on its day
+
+
+#: A plan that carries balances from the calendar's first day.
+CARRYING = """\
+plan "Carry" version "1" currency USD period month rounding half_up to 0.01 on components
+  starts 0001-01-01
+measure sales = sum amount
+commission c
+  pays 5% of sales
+  hold back 50% for 3 periods
+upon termination
+  holdbacks released
+"""
+
+
+def test_balances_at_the_calendars_edges() -> None:
+    carrying = incentives.load_plan(CARRYING)
+    first = carrying.run(dataset("0001-01-10"), period="0001-01")
+    assert first.statements[0].total == Decimal("2.50")  # half of 5% held back
+    # no period comes before 0001-01, so no opening state leads into it
+    with pytest.raises(UsageError, match="0001-01 is the first month of the calendar: no period"):
+        carrying.run(dataset("0001-01-10"), period="0001-01", opening=first.closing)
+    report = standing_report(carrying, dataset("0001-01-10"), date(1, 1, 20))
+    assert any("there are no opening balances (0001-01 is the calendar's first)" in n
+               for n in report.notes)  # fmt: skip
+    # held in 9999-11, due three months later, past the calendar's end: still held
+    last = incentives.load_plan(CARRYING.replace("0001-01-01", "9999-11-01"))
+    result = last.run(dataset("9999-11-10"), period="9999-11", to="9999-12")
+    assert [s.total for s in result.statements] == [Decimal("2.50"), Decimal("0.00")]
 
 
 def test_a_period_object_of_another_kind_is_refused() -> None:
@@ -72,8 +114,10 @@ def test_a_period_object_of_another_kind_is_refused() -> None:
     with pytest.raises(UsageError, match="2026-Q1 is not a pay period of this plan"):
         plan().run(dataset("2026-03-02"), period=quarter)
     edge = calendar_period(PeriodKind.MONTH, date.max)
-    with pytest.raises(UsageError, match="last month of the calendar"):
-        plan().run(dataset("2026-03-02"), period=edge)
+    assert plan().run(dataset("2026-03-02"), period=edge).periods == ["9999-12"]
+    cut = calendar_period(PeriodKind.WEEK, date.max)
+    with pytest.raises(UsageError, match="which the calendar's end on 9999-12-31 cuts to 5 days"):
+        plan("week").run(dataset("2026-03-02"), period=cut)
 
 
 @pytest.mark.parametrize("kind", ["week", "month", "quarter", "year"])

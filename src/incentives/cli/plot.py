@@ -12,11 +12,14 @@ Who is plotted:
   is AMOUNT (the sales at 100 %), in ``--period`` (default: the period of the
   plan's first example); declared ledger columns, roster fields and metrics
   take neutral values or defaults, set with ``--column``, ``--field`` and
-  ``--metric NAME=VALUE`` (cell text, as in the CSV files);
+  ``--metric NAME=VALUE`` (cell text, as in the CSV files); a plan that
+  splits by the splits table gets an empty one (the payee's line is theirs
+  in full);
 * ``--payee ID --data DIR --period P`` — a real payee, with their roster row,
-  quotas, metrics (``--metric`` overrides) and earlier ledger lines; only
-  their sales in the period vary. ``--quota`` then sets 100 % when the plan
-  has no quota of its own.
+  quotas, metrics (``--metric`` overrides), earlier ledger lines credited to
+  them (with those lines' split rows) and the fx rates; only their sales in
+  the period vary, as one line credited 100 % to them. ``--quota`` then sets
+  100 % when the plan has no quota of its own.
 
 ``--quota`` is an amount in the plan's currency (``10,000.00``, optionally
 followed by the currency code), at least the currency's minor unit, with at

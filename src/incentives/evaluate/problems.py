@@ -2,7 +2,8 @@
 
 Contract: :func:`guard` runs a computation and turns every way it can fail on
 the data — a division by zero, attainment against a zero quota, a value below
-every band, a missing metric, roster field or quota, an empty team, a value a
+every band, a missing metric, roster field or quota, an empty team, an
+empty roster field a group is read by (:func:`empty_group`), a value a
 function cannot take — into a :class:`ComputeProblem` with its R-code, the
 plan location of the rule and a hint. :meth:`ComputeProblem.to_diagnostic`
 names the payee and period. Anything else is a bug and propagates.
@@ -11,19 +12,17 @@ names the payee and period. Anything else is a bug and propagates.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import DivisionByZero, InvalidOperation
 from typing import TypeVar
 
 from incentives.diagnostics import Diagnostic
 from incentives.evaluate.quotas import MissingQuota
-from incentives.evaluate.teams import EmptyTeam
+from incentives.evaluate.teams import EmptyGroup, EmptyTeam
 from incentives.evaluate.tiers import NoBandError, ZeroQuotaError
 from incentives.money import format_decimal
-from incentives.periods import parse_period_label
 from incentives.source import Span
 
-__all__ = ["ComputeProblem", "MissingField", "MissingMetric", "guard"]
+__all__ = ["ComputeProblem", "MissingField", "MissingMetric", "empty_group", "guard"]
 
 
 class MissingMetric(LookupError):
@@ -100,6 +99,8 @@ def guard(name: str, span: Span, run: Callable[[], _T]) -> _T:
             span,
             "use `sum of …`, which is 0 for an empty team, or guard it with `if`",
         ) from None
+    except EmptyGroup as exc:
+        raise empty_group(exc, name, span) from None
     except MissingField as exc:
         raise ComputeProblem(
             "R707",
@@ -118,22 +119,19 @@ def guard(name: str, span: Span, run: Callable[[], _T]) -> _T:
         raise ComputeProblem("R706", f"`{name}`: {exc}", span) from None
 
 
-def _missing_quota_hint(payee: str, label: str) -> str:
-    """Add the row; unless no row can name the goal period (the calendar's edge).
+def empty_group(exc: EmptyGroup, name: str, span: Span) -> ComputeProblem:
+    """R707 for ``group F`` read for a payee whose F is empty: no group, nothing paid."""
+    return ComputeProblem(
+        "R707",
+        f"`{name}` reads `group {exc.field}`, but `{exc.field}` is empty in this payee's "
+        f"roster row ({exc.row}): an empty value is no group",
+        span,
+        f"fill in `{exc.field}` for `{exc.payee}` in roster.csv",
+    )
 
-    The loader refuses a quota for the first or last period of the calendar
-    (there is no period before or after it), so suggesting that row would be
-    advice that cannot be followed.
-    """
-    try:
-        goal = parse_period_label(label)
-    except ValueError:
-        goal = None
-    if goal is not None and not (date.min < goal.start and goal.end < date.max):
-        edge, other = ("first", "a later") if goal.start == date.min else ("last", "an earlier")
-        return (
-            f"{label} is the {edge} {goal.kind.noun} of the calendar, which no quotas row can "
-            f"name: pay {other} period, or write the goal in the plan "
-            f"(`goal 10,000 USD per {goal.kind.noun}`)"
-        )
+
+def _missing_quota_hint(payee: str, label: str) -> str:
+    # Every goal period a pay period needs can be named by a quotas row: a
+    # goal is at least as long as the pay period, so it is a month, quarter or
+    # year (whole even at the calendar's edges) or the pay period itself.
     return f"add a row `{payee},{label},<amount>,<currency>` to quotas.csv"

@@ -39,9 +39,9 @@ from incentives.evaluate.crediting import Credit, credit_lines, fx_rate
 from incentives.evaluate.measures import LineEnv, PayeeLines, compile_measures, compute_measures
 from incentives.evaluate.opening import check_opening
 from incentives.evaluate.payee_env import CompiledPlan, PayeeEnv
-from incentives.evaluate.problems import ComputeProblem
+from incentives.evaluate.problems import ComputeProblem, empty_group
 from incentives.evaluate.statement import PayeeRun
-from incentives.evaluate.teams import Hierarchy, TeamView, team_lines
+from incentives.evaluate.teams import EmptyGroup, Hierarchy, TeamView, team_lines
 from incentives.evaluate.tiers import NoBandError
 from incentives.evaluate.trace import describe
 from incentives.evaluate.wage import check_wages
@@ -183,6 +183,12 @@ class _Run:
             if self.opening.plan != plan.name:
                 raise UsageError(
                     f"the opening state is of the plan “{self.opening.plan}”, not “{plan.name}”"
+                )
+            if first.start == date.min:
+                raise UsageError(
+                    f"the opening state is as of {self.opening.after}, but {first.label} is the "
+                    f"first {plan.scheme.kind.noun} of the calendar: no period comes before it, "
+                    "so a run from it starts from nothing (run it without an opening state)"
                 )
             before = plan.scheme.period_of(first.start - timedelta(days=1))
             if self.opening.after != before.label:
@@ -397,7 +403,18 @@ class _Run:
                 return team_cache[key]
 
             before = len(self.problems)
-            values = compute_measures(plan, own, period, True, self.problems, self.measures, team)
+            try:
+                values = compute_measures(
+                    plan, own, period, True, self.problems, self.measures, team
+                )
+            except EmptyGroup as exc:
+                # The first team measure across `group F` stopped: it is the one named.
+                measure = next(
+                    m for m in plan.measures if m.scope is not None and m.scope.field == exc.field
+                )
+                problem = empty_group(exc, measure.name, measure.span)
+                self.problems.append(problem.to_diagnostic(payee.id, period.label))
+                continue
             if len(self.problems) > before:
                 continue
             state = PayeeRun(self.compiled, PayeeEnv(plan, payee, period, data), values)

@@ -14,9 +14,13 @@ Contract:
   their own (first-pass) evaluation for the same period: only payees on this
   plan with a statement in that period take part. ``group F`` is every such
   payee with the same value of roster field F, the payee included;
-  ``everyone`` is all of them. A rank is 1 for the highest value (or the
-  lowest, as the plan says); ties go by payee id, by a roster field (then
-  payee id), or share a rank (1, 1, 3), as the plan says.
+  ``everyone`` is all of them. An empty value of F (an empty cell, or no
+  value) is no group: a payee whose F is empty raises :class:`EmptyGroup`
+  when a team measure, team value or rank of theirs reads ``group F`` (R707,
+  naming the payee, the field and the roster row), and is in no one else's
+  group. A rank is 1 for the highest value (or the lowest, as the plan
+  says); ties go by payee id, by a roster field (then payee id), or share a
+  rank (1, 1, 3), as the plan says.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from incentives.evaluate.measures import PayeeLines
 from incentives.evaluate.trace import describe
 from incentives.values import Value
 
-__all__ = ["EmptyTeam", "Hierarchy", "LeaderboardEntry", "TeamView", "team_lines"]
+__all__ = ["EmptyGroup", "EmptyTeam", "Hierarchy", "LeaderboardEntry", "TeamView", "team_lines"]
 
 _STANDARD = frozenset(
     {"name", "role", "manager", "fte", "start_date", "end_date", "payout_currency", "plan"}
@@ -47,6 +51,17 @@ class EmptyTeam(LookupError):
     def __init__(self, what: str) -> None:
         super().__init__(what)
         self.what = what
+
+
+class EmptyGroup(LookupError):
+    """``group F`` read for a payee whose roster field F is empty."""
+
+    def __init__(self, field: str, payee: Payee) -> None:
+        super().__init__(field)
+        self.field = field
+        self.payee = payee.id
+        #: The payee's roster row, ``source:row``.
+        self.row = f"{payee.ref.source}:{payee.ref.row}"
 
 
 class Hierarchy:
@@ -90,6 +105,8 @@ def scope_members(
     if scope.kind == "group":
         assert scope.field is not None
         mine = field_value(payee, scope.field)
+        if mine is None or mine == "":
+            raise EmptyGroup(scope.field, payee)
         return sorted(p.id for p in candidates.values() if field_value(p, scope.field) == mine)
     return sorted(candidates)
 

@@ -2,8 +2,12 @@
 
 Contract: a :class:`Scenario` holds the records of a dataset for one payee
 and pay period, all but the sales: roster rows, quota rows, metric rows,
-ledger lines outside the period, and one synthetic ledger line in the period
-without its amount. :meth:`Scenario.statement` builds the dataset for given
+ledger lines outside the period, split rows and fx rates, and one synthetic
+ledger line in the period without its amount. Every table the plan requires
+is supplied: a plan that splits by the splits table gets one even when no
+line is split (its columns and no rows, which is valid), so the synthetic
+line is always credited 100 % to the payee; the sales that vary are the
+payee's own. :meth:`Scenario.statement` builds the dataset for given
 sales with :meth:`~incentives.data.Dataset.from_records` and runs the engine
 (:func:`incentives.evaluate.evaluate`) on it: the same path as real data,
 never a re-implementation.
@@ -13,22 +17,33 @@ never a re-implementation.
   every day), with every declared roster field and ledger column at a
   neutral value of its type (0, ``0%``, empty text, ``false``, the line's
   date; dates in the roster: the start date) and every metric at its
-  default. ``fields``, ``columns`` and ``metrics`` override them with cell
-  text, checked against the declared type first. A goal read from the quotas
-  table is set so that the plan's first quota comes out as the reference
-  quota: a probe run with a goal of 10¹⁷ (the largest power of ten a quotas
-  cell holds; the reference quota itself is never scaled) measures the share
-  of the goal the period gets, and the goal becomes quota ÷ share, rounded
-  down to 10 decimal places (exact whenever the share allows; otherwise the
-  plan's quota is a hair under the reference, or equal to it after its own
-  rounding). A goal the plan writes as an amount stays as written.
+  default; no split rows (an empty table) and no fx rates (the line is in
+  the plan's currency, and so is the pay). A text field the plan groups
+  payees by (``across group F``) is ``plot`` instead of empty: an empty value
+  is no group (R707), and the payee is alone in its group whatever the
+  value. ``fields``, ``columns`` and ``metrics`` override them with cell
+  text, checked against the declared type first; a roster field the plan
+  reads and the payee lacks stops the curve with R707 and a hint to set it
+  with ``--field``. A goal read from the quotas table is set so that the
+  plan's first quota comes out as the reference quota: a probe run with a
+  goal of 10¹⁷ (the largest power of ten a quotas cell holds; the reference
+  quota itself is never scaled) measures the share of the goal the period
+  gets, and the goal becomes quota ÷ share, rounded down to 10 decimal
+  places (exact whenever the share allows; otherwise the plan's quota is a
+  hair under the reference, or equal to it after its own rounding). A goal
+  the plan writes as an amount stays as written.
 * :func:`payee_scenario` — a real payee of a dataset: their roster row (and
   their managers', marked as on another plan so that they get no
   statement), every quota row, the metrics of the period (``metrics``
-  override them) and their ledger lines dated before the period (so that
-  to-date measures see their history); their lines in the period are
-  replaced by the synthetic line, dated on their last active day. The
-  reference quota is the plan's first quota for them, unless one is given.
+  override them), every fx rate, and the ledger lines dated before the
+  period that credit them, as their payee or through a split, with every
+  split row of those lines (so that to-date measures see their history as
+  the real data credits it); the other payees those lines name are in the
+  roster too, on another plan, without a manager outside the scenario.
+  Their lines in the period (their own, and their shares of others') are
+  replaced by the synthetic line, dated on their last active day and
+  credited 100 % to them. The reference quota is the plan's first quota for
+  them, unless one is given.
 
 The synthetic line is ``plot-sales``; its amount is the caller's.
 
@@ -46,12 +61,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 
 from incentives.compile import ir
 from incentives.data import CellError, Dataset, parse_cell
+from incentives.data.tables import RawTable
+from incentives.data.validate import SPLIT_COLUMNS
 from incentives.errors import DataError, EvaluationError, UsageError
 from incentives.evaluate import evaluate, requirements
 from incentives.money import (
@@ -129,16 +146,31 @@ class Scenario:
     quota: Decimal
     #: The plan's first quota, whose value 100 % is meant to be.
     quota_name: str | None
+    #: Split rows of history lines (a plan that splits by the splits table).
+    splits: tuple[Record, ...] = ()
+    #: Exchange rates (a plan with ``fx``).
+    fx: tuple[Record, ...] = ()
 
     def dataset(self, sales: Decimal) -> Dataset:
-        """The scenario's records, with ``sales`` as the amount of the synthetic line."""
+        """The scenario's records, with ``sales`` as the amount of the synthetic line.
+
+        A plan that splits by the splits table gets one even when no line is
+        split: an empty table (its columns, no rows), so that every line is
+        credited 100 % to its payee.
+        """
         line = {**self.line, "amount": sales, "currency": self.plan.currency}
-        return Dataset.from_records(
+        data = Dataset.from_records(
             ledger=[*self.history, line],
             roster=list(self.roster),
             quotas=list(self.quotas) or None,
             metrics=list(self.metrics) or None,
+            splits=list(self.splits) or None,
+            fx=list(self.fx) or None,
         )
+        if self.plan.crediting.splits and not self.splits:
+            empty = RawTable("splits", "<records:splits>", SPLIT_COLUMNS, (), header_line=0)
+            data = Dataset.from_tables(**{**data.tables, "splits": empty})
+        return data
 
     def statement(self, sales: Decimal) -> Statement:
         """The payee's statement when their sales in the period are ``sales``.
@@ -151,10 +183,20 @@ class Scenario:
         try:
             result = evaluate(self.plan, self.dataset(sales), [self.period])
         except EvaluationError as exc:
-            if not self.plan.ledger_columns:
+            hints = []
+            codes = {d.code for d in exc.diagnostics or []}
+            if self.payee == SYNTHETIC_PAYEE and "R707" in codes:
+                hints.append(
+                    "the curve's payee has no value for a roster field the plan reads; "
+                    "set it with --field NAME=VALUE"
+                )
+            if self.plan.ledger_columns:
+                hints.append(
+                    "the curve's ledger line has neutral values; set them with --column NAME=VALUE"
+                )
+            if not hints:
                 raise
-            hint = "the curve's ledger line has neutral values; set them with --column NAME=VALUE"
-            raise EvaluationError(f"{exc} ({hint})", exc.diagnostics) from None
+            raise EvaluationError(f"{exc} ({'; '.join(hints)})", exc.diagnostics) from None
         for statement in result.statements:
             if statement.payee == self.payee:
                 return statement
@@ -179,6 +221,29 @@ def _cell(value: Value | None, kind: ColumnType) -> object:
         with evaluation_context():
             return format_decimal(value * 100) + "%"
     return value
+
+
+#: Standard text columns whose value means something else than a label.
+_FIXED_TEXT = frozenset({"manager", "payout_currency", "plan"})
+
+
+def _group_fields(plan: ir.Plan) -> list[str]:
+    """The roster fields the plan groups payees by (``across group F``), sorted."""
+    found: set[str] = set()
+    seen: set[int] = set()  # a node shared by several rules is walked once
+    stack: list[object] = [plan]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, tuple | list):
+            stack.extend(node)
+        elif ir.is_node(node) and id(node) not in seen:
+            seen.add(id(node))
+            if isinstance(node, ir.Scope) and node.kind == "group" and node.field is not None:
+                found.add(node.field)
+            stack.extend(getattr(node, f.name) for f in fields(node))  # type: ignore[arg-type]
+    return sorted(found)
 
 
 def _checked(option: str, values: Mapping[str, str], types: Mapping[str, ColumnType]) -> Record:
@@ -274,6 +339,9 @@ def synthetic_scenario(
     roster: Record = {"payee": SYNTHETIC_PAYEE, "fte": Decimal(1), "start_date": since}
     for name, kind in plan.roster_fields:
         roster.setdefault(name, _neutral(kind, since))
+    for name in _group_fields(plan):
+        if types.get(name) is ColumnType.TEXT and name not in _FIXED_TEXT:
+            roster[name] = SYNTHETIC_PAYEE  # an empty value is no group (R707)
     roster.update(_checked("field", fields or {}, types))
     given = _metrics(plan, SYNTHETIC_PAYEE, period, metrics or {})
     for spec in plan.metrics:
@@ -435,21 +503,38 @@ def payee_scenario(
     last = min(period.end, person.end_date or period.end)
     if first > last:
         raise UsageError(f"payee `{payee}` is not active in {period.label}")
+    # History: the lines dated before the period that credit the payee, as
+    # their payee or through a split, with every split row of those lines.
+    history_lines = [
+        line
+        for line in data.ledger
+        if line.date < period.start
+        and (line.payee == payee or any(e.payee == payee for e in data.splits.get(line.txn_id, ())))
+    ]
+    split_rows = [e for line in history_lines for e in data.splits.get(line.txn_id, ())]
     types = {**STANDARD_FIELDS, **dict(plan.roster_fields)}
-    roster: list[Record] = []
-    seen: set[str] = set()
+    people: list[str] = []
     current: str | None = payee
-    while current is not None and current not in seen and current in data.roster:
-        seen.add(current)
-        row = data.roster[current]
+    while current is not None and current not in people and current in data.roster:
+        people.append(current)
+        current = data.roster[current].manager
+    # Whoever else those lines name (their payee, a co-seller), for the records to hold.
+    others = sorted(
+        ({line.payee for line in history_lines} | {e.payee for e in split_rows}) - set(people)
+    )
+    kept = set(people) | set(others)
+    roster: list[Record] = []
+    for who in [*people, *others]:
+        row = data.roster[who]
         record: Record = {"payee": row.id}
         for name, kind in types.items():
             value = getattr(row, name) if name in STANDARD_FIELDS else row.fields.get(name)
             record[name] = _cell(value, kind)
-        if current != payee:
+        if who in others and row.manager not in kept:
+            record["manager"] = None
+        if who != payee:
             record["plan"] = f"{plan.name} (not this plan)"
         roster.append(record)
-        current = row.manager
     quotas = tuple(
         {"payee": q.payee, "period": q.period, "amount": q.amount, "currency": q.currency}
         for (who, _), q in data.quotas.items()
@@ -472,8 +557,21 @@ def payee_scenario(
             "currency": line.currency,
             **{name: _cell(line.values.get(name), kind) for name, kind in columns_types.items()},
         }
-        for line in data.ledger
-        if line.payee == payee and line.date < period.start
+        for line in history_lines
+    )
+    splits = tuple(
+        {
+            "txn_id": e.txn_id,
+            "payee": e.payee,
+            "share": _cell(e.share, ColumnType.PERCENT),
+            "credit": "" if e.credit == "split" else e.credit,
+        }
+        for e in split_rows
+    )
+    fx = tuple(
+        {"date": r.date, "from": r.source, "to": r.target, "rate": r.rate}
+        for rates in data.fx.values()
+        for r in rates
     )
     scenario = Scenario(
         plan=plan,
@@ -486,6 +584,8 @@ def payee_scenario(
         line=_line(plan, payee, last, columns or {}),
         quota=quota if quota is not None else Decimal(1),
         quota_name=next(iter(plan.quotas), None),
+        splits=splits,
+        fx=fx,
     )
     if {str(h["txn_id"]) for h in history} & {_LINE_ID}:
         raise UsageError(f"the ledger already has a line `{_LINE_ID}`")

@@ -549,12 +549,15 @@ def _notes(
         names = ", ".join(m.name for m in plan.metrics)
         notes.append(f"Metrics ({names}) are read as recorded for {period.label}.")
     if plan.stateful:
-        before = plan.scheme.period_of(period.start - timedelta(days=1)).label
+        if period.start == date.min:  # no period before the calendar's first
+            opening = f"there are no opening balances ({period.label} is the calendar's first)"
+        else:
+            before = plan.scheme.period_of(period.start - timedelta(days=1)).label
+            opening = f"opening balances are as of the end of the last completed period ({before})"
         notes.append(
             "This plan carries balances from one period to the next, derived from the day it "
-            f"starts ({plan.starts.isoformat() if plan.starts else 'its start'}): opening "
-            f"balances are as of the end of the last completed period ({before}); closing "
-            f"balances are as if {period.label} ended on {as_of.isoformat()}."
+            f"starts ({plan.starts.isoformat() if plan.starts else 'its start'}): {opening}; "
+            f"closing balances are as if {period.label} ended on {as_of.isoformat()}."
         )
     if any(s.conversion is not None for s in run.statements):
         notes.append(

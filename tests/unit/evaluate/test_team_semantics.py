@@ -10,7 +10,7 @@ import pytest
 
 import incentives
 from incentives.report.statements_table import render_table
-from plan_doc import ledger, plan_doc
+from plan_doc import HEADER, ledger, plan_doc
 
 D = Decimal
 
@@ -304,6 +304,79 @@ def test_shared_ranks(plan: incentives.Plan) -> None:
     assert {s.payee: s.values["position"].value for s in run.statements} == {
         "a": "1", "b": "1", "c": "3",
     }  # fmt: skip
+
+
+GROUPS = """\
+roster fields
+  team: text
+  start_date: date
+measure sales = sum amount
+let p2 = rank of sales across group team highest first ties by start_date
+bonus b2 pays 100 USD when p2 = 1
+"""
+
+
+@pytest.mark.parametrize("empty", ["", None], ids=["empty cell", "no value"])
+def test_an_empty_group_value_is_no_group_and_stops_the_run(empty: str | None) -> None:
+    # zoe's team is empty: she is not the top of an unnamed group (nothing is
+    # paid on missing data); the run stops with R707 naming her, the field and the row
+    plan = incentives.load_plan(HEADER + GROUPS)
+    data = ledger(
+        ("t1", "2026-03-02", "ana", "100"),
+        ("t2", "2026-03-02", "ben", "50"),
+        ("t3", "2026-03-03", "zoe", "10"),
+        roster=[
+            {"payee": "ana", "team": "north", "start_date": "2025-01-01"},
+            {"payee": "ben", "team": "north", "start_date": "2025-01-01"},
+            {"payee": "zoe", "team": empty, "start_date": "2025-01-01"},
+        ],
+    )
+    with pytest.raises(incentives.EvaluationError) as caught:
+        plan.run(data, period="2026-03")
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "R707"
+    assert problem.message == (
+        "payee `zoe`, 2026-03: `p2` reads `group team`, but `team` is empty in this payee's "
+        "roster row (<records:roster>:3): an empty value is no group"
+    )
+    assert problem.span.line == 6  # the rank
+    assert problem.hint == "fill in `team` for `zoe` in roster.csv"
+
+
+def test_an_empty_group_value_in_a_team_measure_or_value() -> None:
+    roster = [
+        {"payee": "ana", "team": "north", "start_date": "2025-01-01"},
+        {"payee": "zoe", "team": "", "start_date": "2025-01-01"},
+    ]
+    data = ledger(
+        ("t1", "2026-03-02", "ana", "100"), ("t2", "2026-03-03", "zoe", "10"), roster=roster
+    )
+    fields = "roster fields\n  team: text\n  start_date: date\n"
+    for rule, line in [
+        (
+            "measure team_sales = sum amount across group team\ncommission c pays 1% of team_sales",
+            5,
+        ),
+        ("measure sales = sum amount\ncommission c pays 1% of sum of sales across group team", 6),
+    ]:
+        plan = incentives.load_plan(HEADER + fields + rule + "\n")
+        with pytest.raises(incentives.EvaluationError) as caught:
+            plan.run(data, period="2026-03")
+        (problem,) = caught.value.diagnostics
+        assert problem.code == "R707"
+        assert problem.message.startswith("payee `zoe`, 2026-03: ")
+        assert "`team` is empty in this payee's roster row (<records:roster>:2)" in problem.message
+        assert problem.span.line == line
+    # with the team filled in, zoe ranks in her own group and in nobody else's
+    roster[1]["team"] = "south"
+    data = ledger(
+        ("t1", "2026-03-02", "ana", "100"), ("t2", "2026-03-03", "zoe", "10"), roster=roster
+    )
+    run = incentives.load_plan(HEADER + GROUPS).run(data, period="2026-03")
+    assert {s.payee: s.amount("b2") for s in run.statements} == {"ana": D(100), "zoe": D(100)}
+    assert [(b.group, [r.payee for r in b.rows]) for b in run.leaderboards] == [
+        ("north", ["ana"]), ("south", ["zoe"]),
+    ]  # fmt: skip
 
 
 FX_HEADER = (

@@ -18,6 +18,7 @@ from incentives.report.curve import (
     render_curve_csv,
     synthetic_scenario,
 )
+from incentives.values import ColumnType
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -213,6 +214,91 @@ def test_a_real_payees_history_counts_for_to_date_measures() -> None:
     # the quarter reaches 40,000 once February's sales reach 15,000; v2 is replaced
     assert column(curve, "pace_bonus") == ["0.00", "0.00", "0.00", "150.00", "150.00"]
     assert column(curve, "sales_commission") == ["0.00", "250.00", "500.00", "900.00", "1300.00"]
+
+
+def test_a_plan_that_splits_gets_an_empty_splits_table() -> None:
+    # field_team splits by the splits table: the synthetic line is split by no
+    # row, so it is credited 100% to the payee (no "splits table is missing")
+    loaded = incentives.load_plan(ROOT / "plans" / "field_team.plan")
+    scenario = synthetic_scenario(loaded.ir, loaded.period("2026-03"), Decimal(50000))
+    curve = compute_curve(scenario, steps=2)
+    # 4% x 50,000; 2,000 + 6% x 50,000; the only payee of the region comes first
+    assert column(curve, "sales_commission") == ["0.00", "2000.00", "5000.00"]
+    assert column(curve, "top_three") == ["0.00", "1000.00", "1000.00"]
+
+
+#: Lines split by the splits table, and a to-date measure that sees history.
+SPLIT_PLAN = """\
+plan "Split" version "1" currency USD period month rounding half_up to 0.01 on components
+crediting
+  split by splits
+  remainder to largest remainder
+measure qtd = sum amount over quarter to date
+commission c pays 10% of qtd
+"""
+
+
+def test_a_real_payees_split_history_is_credited_as_in_the_data() -> None:
+    loaded = incentives.load_plan(SPLIT_PLAN)
+    usd = {"currency": "USD"}
+    dataset = incentives.Dataset.from_records(
+        ledger=[
+            {"txn_id": "j1", "date": date(2026, 1, 10), "payee": "bo", "amount": 1000, **usd},
+            {"txn_id": "j2", "date": date(2026, 1, 12), "payee": "ana", "amount": 400, **usd},
+            {"txn_id": "j3", "date": date(2026, 2, 5), "payee": "ana", "amount": 9999, **usd},
+            {"txn_id": "j4", "date": date(2026, 2, 6), "payee": "bo", "amount": 500, **usd},
+        ],
+        roster=[{"payee": "ana"}, {"payee": "bo", "manager": "kim"}, {"payee": "kim"}],
+        splits=[
+            {"txn_id": "j1", "payee": "ana", "share": "25%"},
+            {"txn_id": "j1", "payee": "bo", "share": "75%"},
+            {"txn_id": "j4", "payee": "ana", "share": "50%"},
+            {"txn_id": "j4", "payee": "bo", "share": "50%"},
+        ],
+    )
+    scenario = payee_scenario(
+        loaded.ir, dataset, loaded.period("2026-02"), "ana", quota=Decimal(1000)
+    )
+    assert [r["payee"] for r in scenario.roster] == ["ana", "bo"]  # bo's manager is not needed
+    curve = compute_curve(scenario, steps=2)
+    # January: 25% of j1 + j2 = 650; February's lines (j3, ana's half of j4) are the curve's
+    assert column(curve, "c") == ["65.00", "165.00", "265.00"]
+
+
+def test_a_real_payee_paid_in_another_currency_gets_the_fx_rates() -> None:
+    loaded = incentives.load_plan(ROOT / "plans" / "field_team.plan")
+    dataset = incentives.Dataset.from_dir(ROOT / "examples" / "team")
+    scenario = payee_scenario(
+        loaded.ir, dataset, loaded.period("2026-03"), "kai", quota=Decimal(50000)
+    )
+    curve = compute_curve(scenario, steps=2)
+    # 4% x 50,000 = 2,000 USD and the region's first place, 1,000 USD, at 150.12 JPY
+    assert column(curve, "sales_commission") == ["0", "300240", "750600"]
+    assert column(curve, "top_three") == ["0", "150120", "150120"]
+
+
+#: Roster fields a plan reads that the curve's payee cannot take a neutral value for.
+FIELDS = {"commission_only_hourly": {"role": "seller"}}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "plans").glob("*.plan")), ids=lambda p: p.stem)
+def test_every_plan_in_plans_has_a_curve(path: Path) -> None:
+    # every table the plan needs is supplied; a metric without a default and a
+    # roster field read as is are the only refusals, and they say what to give
+    loaded = incentives.load_plan(path)
+    neutral = {ColumnType.PERCENT: "100%", ColumnType.BOOL: "true"}
+    metrics = {m.name: neutral.get(m.column_type, "1") for m in loaded.ir.metrics if not m.default}
+    period = loaded.period(loaded.ir.examples[0].period)
+    if metrics:
+        with pytest.raises(UsageError, match="has no default: give it with --metric"):
+            synthetic_scenario(loaded.ir, period, Decimal(20000))
+    fields = FIELDS.get(path.stem, {})
+    if fields:
+        with pytest.raises(EvaluationError, match=r"set it with --field NAME=VALUE\)$"):
+            scenario = synthetic_scenario(loaded.ir, period, Decimal(20000), metrics=metrics)
+            compute_curve(scenario, steps=2)
+    scenario = synthetic_scenario(loaded.ir, period, Decimal(20000), metrics=metrics, fields=fields)
+    assert len(compute_curve(scenario, steps=2).points) == 3
 
 
 @pytest.mark.parametrize(
