@@ -71,11 +71,22 @@ class _GluedWords(Exception):
 
 
 class _TooDeep(Exception):
-    """A parenthesis that opens more than :data:`MAX_DEPTH` levels deep."""
+    """A parenthesis that opens more than :data:`MAX_DEPTH` levels deep, or an
+    operator that chains more than :data:`MAX_DEPTH` operations of one kind."""
 
-    def __init__(self, token: Token) -> None:
+    def __init__(self, token: Token, what: str = "parentheses") -> None:
         super().__init__(str(token))
         self.token = token
+        self.what = what
+
+
+#: Operators whose runs nest in the AST, by precedence (higher first):
+#: a run of N of them at one level of parentheses is N levels deep.
+_RANK = {"STAR": 0, "SLASH": 0, "OF": 0, "PLUS": 1, "MINUS": 1, "AND": 2, "OR": 3}
+#: Tokens that continue an expression without ending a run of operators.
+_OPERANDS = frozenset(
+    {"NAME", "QUOTED_NAME", "INT", "NUMBER", "MONEY", "PERCENT", "STRING", "DATE", "CURRENCY"}
+)
 
 
 def _is_word_char(char: str) -> bool:
@@ -99,21 +110,50 @@ class _WholeWords:
     leave no node in the AST, so the AST's depth (checked after the parse)
     does not see them; counted here, the limit holds for the text as written,
     whatever a later stage keeps of it, and 5,000 of them are refused at once
-    instead of being read.
+    instead of being read. Runs of operators are counted the same way: N
+    ``+`` in a row at one level of parentheses nest N deep in the AST, so a
+    run longer than the limit is refused where it crosses it, before a
+    four-megabyte sum is read and built (the AST's depth check would refuse
+    it anyway, only later). A run ends at anything that is not an operand
+    or an operator of the same or a tighter kind.
     """
 
     always_accept = ("NAME",)
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         previous: Token | None = None
-        depth = 0
+        runs = [0, 0, 0, 0]  # operators of each rank in a row, at this level
+        ifs = 0  # `if`s still waiting for their `else`, at this level
+        outer: list[tuple[list[int], int]] = []  # the levels outside the parentheses
         for token in stream:
-            if token.type == "LPAR":
-                depth += 1
-                if depth > MAX_DEPTH:
+            kind = token.type
+            if kind in _OPERANDS:
+                pass
+            elif kind == "LPAR":
+                outer.append((runs, ifs))
+                runs, ifs = [0, 0, 0, 0], 0
+                if len(outer) > MAX_DEPTH:
                     raise _TooDeep(token)
-            elif token.type == "RPAR" and depth > 0:
-                depth -= 1
+            elif kind == "RPAR":
+                runs, ifs = outer.pop() if outer else ([0, 0, 0, 0], 0)
+            elif kind == "IF":
+                runs = [0, 0, 0, 0]
+                ifs += 1
+                if ifs > MAX_DEPTH:
+                    raise _TooDeep(token, "operations")
+            elif kind == "ELSE":
+                runs = [0, 0, 0, 0]
+                ifs = max(ifs - 1, 0)
+            else:
+                rank = _RANK.get(kind)
+                if rank is None:
+                    runs = [0, 0, 0, 0]  # anything else ends the runs
+                else:
+                    for higher in range(rank):
+                        runs[higher] = 0
+                    runs[rank] += 1
+                    if runs[rank] > MAX_DEPTH:
+                        raise _TooDeep(token, "operations")
             if (
                 previous is not None
                 and token.start_pos == previous.end_pos
@@ -192,6 +232,14 @@ def parse_source(source: SourceFile) -> PlanFile:
         hidden = hidden_problem(source, before=start)
         if hidden is not None:
             raise _refusal(hidden) from None
+        if exc.what == "operations":
+            raise _error(
+                "E005",
+                f"this expression chains more than {MAX_DEPTH} `{exc.token!s}` operations; "
+                f"each nests the ones before it, and the limit is {MAX_DEPTH} levels",
+                source.span(start, start + len(str(exc.token))),
+                "break the expression into named steps with `let`",
+            ) from None
         raise _error(
             "E005",
             f"the plan nests parentheses more than {MAX_DEPTH} levels deep here; "

@@ -105,3 +105,25 @@ def test_a_whole_number_of_too_many_digits_is_refused_at_the_number(
 
 def test_a_whole_number_of_thirty_digits_parses() -> None:
     parse(HEADER + "measure team = sum amount across reports to depth " + "9" * 30 + "\n")
+
+
+def test_a_run_of_operators_past_the_limit_is_refused_where_it_crosses_it() -> None:
+    terms = " + ".join(["1% of sales"] * 150)
+    text = HEADER + "measure sales = sum amount\ncommission c pays " + terms + "\n"
+    found = refusal(text)
+    assert found.code == "E005" and "more than 100 `+`" in found.message
+    # the 101st `+` of the line
+    line = text.splitlines()[found.span.line - 1]
+    assert line[: found.span.column - 1].count("+") == 100
+
+
+def test_a_run_of_100_operators_or_tighter_ones_in_between_is_not_counted_as_one() -> None:
+    # 60 sums of 2 products each: no run is longer than 60
+    terms = " + ".join(["2 * 3 * sales"] * 60)
+    parse(HEADER + "measure sales = sum amount\nlet x = " + terms + "\n")
+
+
+def test_ifs_nested_past_the_limit_are_refused_before_the_rest_is_read() -> None:
+    body = "if sales > 0 USD then " * 120 + "1 USD" + " else 0 USD" * 120
+    found = refusal(HEADER + "measure sales = sum amount\ncommission c pays " + body + "\n")
+    assert found.code == "E005"
