@@ -24,7 +24,13 @@ from incentives.evaluate.measures import MeasureValue
 from incentives.evaluate.payee_env import CompiledPlan, PayeeEnv
 from incentives.evaluate.problems import ComputeProblem, guard
 from incentives.evaluate.tiers import TierResult
-from incentives.evaluate.trace import band_parts, describe, plan_text, span_text, unit_of
+from incentives.evaluate.trace import (
+    band_parts,
+    line_parts,
+    plan_text,
+    span_text,
+    unit_of,
+)
 from incentives.money import format_decimal, quantize, to_grid
 from incentives.results.models import StatementLine, TraceNode
 from incentives.source import Span
@@ -167,17 +173,7 @@ def _payment(
     at = span_text(c.span)
     if c.lines is not None:
         mv = measures[c.lines]
-        parts = [
-            TraceNode(
-                kind="line",
-                label=f"line {contribution.txn_id}",
-                value=describe(contribution.value),
-                unit=unit,
-                detail=contribution.detail,
-                lines=[contribution.txn_id],
-            )
-            for contribution in mv.contributions
-        ]
+        parts = line_parts(mv, unit)
         raw = _money(mv.value)
         node = TraceNode(
             kind="formula",

@@ -25,7 +25,7 @@ from incentives.evaluate.measures import MeasureValue
 from incentives.evaluate.payee_env import CompiledPlan, PayeeEnv
 from incentives.evaluate.problems import ComputeProblem, guard
 from incentives.evaluate.quotas import quota_for
-from incentives.evaluate.trace import describe, plan_text, span_text, unit_of
+from incentives.evaluate.trace import describe, line_parts, plan_text, span_text, unit_of
 from incentives.periods import Period
 from incentives.results.models import Statement, StatementLine, TraceNode
 
@@ -124,17 +124,7 @@ def _measure(env: PayeeEnv, plan: ir.Plan, name: str, value: MeasureValue) -> No
     parts = []
     if measure.aggregate == "sum" and any(c.detail for c in value.contributions):
         # Lines that were converted or split: each line's part, and how it came about.
-        parts = [
-            TraceNode(
-                kind="line",
-                label=f"line {c.txn_id}",
-                value=describe(c.value),
-                unit=unit,
-                detail=c.detail,
-                lines=[c.txn_id],
-            )
-            for c in value.contributions
-        ]
+        parts = line_parts(value, unit)
     env.traces[name] = TraceNode(
         kind="measure",
         label=name,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from incentives.check.types import Type, show
 from incentives.compile import ir
@@ -21,7 +22,18 @@ from incentives.results.models import TraceNode
 from incentives.source import Span
 from incentives.values import Value
 
-__all__ = ["band_parts", "describe", "plan_text", "show_rate", "span_text", "unit_of"]
+if TYPE_CHECKING:  # measures reads show_rate from here
+    from incentives.evaluate.measures import MeasureValue
+
+__all__ = [
+    "band_parts",
+    "describe",
+    "line_parts",
+    "plan_text",
+    "show_rate",
+    "span_text",
+    "unit_of",
+]
 
 
 def describe(value: Value) -> str:
@@ -84,3 +96,18 @@ def band_parts(result: TierResult, unit: str, lines: Sequence[str] = ()) -> list
             )
         )
     return nodes
+
+
+def line_parts(measure: MeasureValue, unit: str) -> list[TraceNode]:
+    """One trace step per ledger line of a measure: its value, and how it came about."""
+    return [
+        TraceNode(
+            kind="line",
+            label=f"line {c.txn_id}",
+            value=describe(c.value),
+            unit=unit,
+            detail=c.detail,
+            lines=[c.txn_id],
+        )
+        for c in measure.contributions
+    ]
