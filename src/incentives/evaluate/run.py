@@ -46,7 +46,7 @@ from incentives.evaluate.tiers import NoBandError
 from incentives.evaluate.trace import describe
 from incentives.evaluate.wage import check_wages
 from incentives.gcpause import collection_paused
-from incentives.money import evaluation_context, format_decimal, minor_unit, quantize
+from incentives.money import evaluation_context, format_decimal, minor_unit, quantize, to_grid
 from incentives.periods import Period, PeriodKind, PeriodScheme
 from incentives.results.models import (
     Conversion,
@@ -56,6 +56,7 @@ from incentives.results.models import (
     RowAccounting,
     RunResult,
     Statement,
+    StatementLine,
     TraceNode,
     UnpaidShare,
 )
@@ -592,6 +593,74 @@ def _missing_payout_rate(plan: ir.Plan, payee: Payee, target: str, period: Perio
     )
 
 
+def _wage_in_payout(
+    plan: ir.Plan,
+    statement: Statement,
+    lines: list[StatementLine],
+    total: Decimal,
+    rate: Decimal,
+    unit: Decimal,
+    at: str,
+) -> tuple[list[StatementLine], Decimal]:
+    """Lines that still pay a topped-up minimum wage once converted and rounded.
+
+    Each line is converted and rounded on its own, so under ``rounding down``
+    the converted lines can add up to a unit or two less than the minimum
+    converted. A floor the plan tops up then pays that difference too, on its
+    line (a new one if the statement met the minimum before converting).
+    """
+    floors = {f.name for f in plan.wage_floors if f.topped_up}
+    target = lines[0].currency if lines else statement.currency
+    for check in statement.wage_checks:
+        if check.name not in floors or check.outcome == "below_minimum":
+            continue
+        least = to_grid(check.minimum * rate, unit, up=True)
+        if total >= least:
+            continue
+        missing = least - total
+        step = TraceNode(
+            kind="rounding",
+            label="the minimum wage in " + target,
+            value=format_decimal(missing),
+            unit=target,
+            detail=f"{format_decimal(check.minimum)} {plan.currency} × {format_decimal(rate)} "
+            f"({at}) is {format_decimal(check.minimum * rate)} {target}: the converted lines, "
+            f"each rounded, paid {format_decimal(total)}",
+        )
+        index = next((i for i, line in enumerate(lines) if line.component == check.name), None)
+        if index is None:
+            lines.append(
+                StatementLine(
+                    component=check.name,
+                    label=check.label,
+                    kind="wage_floor",
+                    amount=missing,
+                    currency=target,
+                    computed=Decimal(0),
+                    trace=TraceNode(
+                        kind="wage_floor",
+                        label=check.name,
+                        value=format_decimal(missing),
+                        unit=target,
+                        detail="tops converted pay up to the minimum wage",
+                        at=check.at,
+                        parts=[step],
+                    ),
+                )
+            )
+        else:
+            line = lines[index]
+            trace = line.trace.model_copy(
+                update={
+                    "value": format_decimal(line.amount + missing),
+                    "parts": [*line.trace.parts, step],
+                }
+            )
+            lines[index] = line.model_copy(update={"amount": line.amount + missing, "trace": trace})
+        total = least
+    return lines, total
+
+
 def _payout(
     plan: ir.Plan,
     data: ValidatedData,
@@ -669,6 +738,7 @@ def _payout(
         at=at,
         rounding=rounding,
     )
+    lines, total = _wage_in_payout(plan, statement, lines, total, rate.rate, unit, at)
     return statement.model_copy(
         update={"lines": lines, "total": total, "currency": target, "conversion": conversion}
     )

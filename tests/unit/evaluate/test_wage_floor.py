@@ -150,3 +150,26 @@ def test_an_incomplete_or_ill_typed_wage_floor_is_refused(body: str, code: str) 
         "commission c\n  pays 5% of sales\n" + body
     )
     assert code in {d.code for d in diagnostics(text, header=True)}
+
+
+def test_converted_and_rounded_down_pay_never_falls_below_the_minimum() -> None:
+    text = wage_plan(rounding="down").replace(
+        "metrics\n", "fx\n  convert at line date\n  pay in payout currency\nmetrics\n", 1
+    )
+    plan = load(text)
+    data = ledger(
+        ("t1", "2026-03-02", "ana", "5000"),  # 250.00 USD, topped up by 70.00 to 320.00
+        roster=[{"payee": "ana", "payout_currency": "JPY"}],
+        metrics=hours(ana="20"),
+        fx=[{"date": "2026-03-31", "from": "USD", "to": "JPY", "rate": "151.237"}],
+    )
+    s = statement(plan.run(data, period="2026-03"), "ana")
+    # 250 x 151.237 = 37,809.25 -> 37,809 and 70 x 151.237 = 10,586.59 -> 10,586 (down):
+    # 48,395 JPY, below the minimum 320 x 151.237 = 48,395.84; the top-up pays 1 more
+    assert s.currency == "JPY"
+    assert s.amount("c") == D("37809")
+    assert s.amount("minimum_wage") == D("10587")
+    assert s.total == D("48396")
+    wage = next(line for line in s.lines if line.component == "minimum_wage")
+    assert D(wage.trace.value or "") == wage.amount
+    assert sum((D(p.value or "") for p in wage.trace.parts), D(0)) == wage.amount
