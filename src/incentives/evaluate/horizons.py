@@ -2,9 +2,10 @@
 
 Contract: :func:`true_up` makes a component pay what it earned to date in its
 horizon minus what it already paid in it; :func:`horizon_cap` and
-:func:`total_horizon_cap` pay at most what is left of a cap in the horizon,
-withholding the excess, which at the next horizon is forfeited or carried
-over to be paid as room allows. The state of each lives in the payee's
+:func:`total_horizon_cap` pay, to date in the horizon, the lesser of what
+it earned and the cap, less what earlier periods of it paid; the excess is
+withheld (a negative period uses it up before taking back pay), and at the
+next horizon it is forfeited or carried over to be paid as room allows. The state of each lives in the payee's
 :class:`~incentives.evaluate.settlement.Carry`; balances are listed.
 """
 
