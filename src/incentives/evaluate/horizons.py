@@ -5,7 +5,8 @@ horizon minus what it already paid in it; :func:`horizon_cap` and
 :func:`total_horizon_cap` pay, to date in the horizon, the lesser of what
 it earned and the cap, less what earlier periods of it paid; the excess is
 withheld (a negative period uses it up before taking back pay), and at the
-next horizon it is forfeited or carried over to be paid as room allows. The state of each lives in the payee's
+next horizon it is forfeited or carried over to be paid as room allows. The
+state of each lives in the payee's
 :class:`~incentives.evaluate.settlement.Carry`; balances are listed.
 """
 
