@@ -170,10 +170,23 @@ def quantize(value: Decimal, unit: Decimal, mode: RoundingMode) -> Decimal:
     units (0.05 for cash rounding) round ``value / unit`` to an integer.
     ``half_up`` and ``up`` round away from zero for negative values, as
     ``decimal`` does; ``down`` rounds toward zero.
+
+    A value is first taken to :data:`SETTLED_DIGITS` significant digits: a
+    result a division left a hair off a rounding boundary it is exactly on
+    (1,000 / 3,000 × 3,000 is 999.99…9 in 100 digits) is put back on it, so
+    ``down`` pays 1,000.00, not 999.99. Exact values never have that many
+    digits, and a quotient of bounded numbers that is not on a boundary is
+    much farther from it than the digits dropped (see the module docstring).
+
+    >>> with evaluation_context():
+    ...     almost = Decimal(1000) / Decimal(3000) * 3000
+    ...     almost < 1000, quantize(almost, Decimal("0.01"), RoundingMode.DOWN)
+    (True, Decimal('1000.00'))
     """
-    with evaluation_context():
+    with evaluation_context() as context:
         if unit <= 0:
             raise ValueError(f"rounding unit must be positive, got {unit}")
+        value = _settled(value, context)
         if _is_power_of_ten(unit):
             exponent = Decimal(1).scaleb(unit.adjusted())
             result = value.quantize(exponent, rounding=mode.decimal_mode)
@@ -181,6 +194,21 @@ def quantize(value: Decimal, unit: Decimal, mode: RoundingMode) -> Decimal:
             steps = (value / unit).quantize(Decimal(1), rounding=mode.decimal_mode)
             result = steps * unit
         return abs(result) if result.is_zero() else result
+
+
+#: Significant digits a value keeps before it is rounded (see :func:`quantize`).
+SETTLED_DIGITS = PRECISION - 10
+
+
+def _settled(value: Decimal, context: decimal.Context) -> Decimal:
+    if value.is_zero() or len(value.as_tuple().digits) <= SETTLED_DIGITS:
+        return value
+    settled = context.copy()
+    settled.prec = SETTLED_DIGITS
+    settled.rounding = decimal.ROUND_HALF_EVEN
+    settled.traps[decimal.Inexact] = False
+    settled.traps[decimal.Rounded] = False
+    return settled.plus(value)
 
 
 def to_grid(value: Decimal, unit: Decimal, *, up: bool) -> Decimal:
@@ -194,7 +222,8 @@ def to_grid(value: Decimal, unit: Decimal, *, up: bool) -> Decimal:
     >>> to_grid(Decimal("0.01"), Decimal("0.05"), up=True)
     Decimal('0.05')
     """
-    with evaluation_context():
+    with evaluation_context() as context:
+        value = _settled(value, context)
         steps = (value / unit).to_integral_value(
             rounding=decimal.ROUND_CEILING if up else decimal.ROUND_FLOOR
         )

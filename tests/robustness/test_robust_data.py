@@ -344,3 +344,27 @@ def test_a_product_a_hair_below_half_a_cent_rounds_down() -> None:
     )
     (statement,) = plan.run(data, period=PERIOD).statements
     assert statement.total == Decimal("1000.00")
+
+
+def test_a_result_exactly_on_a_boundary_is_not_rounded_down_past_it() -> None:
+    # 1,000 / 3,000 x 3,000 is 1,000 exactly, but the division leaves
+    # 999.99…9 (100 digits); `down` paid 999.99.
+    plan = incentives.load_plan(
+        EXACT_PLAN.replace("rounding half_up", "rounding down").replace(
+            "pays 100% of sales", "pays sales / 3,000 USD * 3,000 USD"
+        )
+    )
+    data = incentives.Dataset.from_records(
+        ledger=[
+            {
+                "txn_id": "t1",
+                "date": "2026-03-02",
+                "payee": "kim",
+                "amount": "1000",
+                "currency": "USD",
+            }
+        ],
+        roster=[{"payee": "kim"}],
+    )
+    (statement,) = plan.run(data, period=PERIOD).statements
+    assert statement.total == Decimal("1000.00")
