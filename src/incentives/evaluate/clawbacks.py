@@ -8,8 +8,11 @@ band it was paid in, in the period it was paid). The share is the refund
 over what is left of the line after earlier refunds, so several refunds of
 one line reverse at most what it earned; each reversal is rounded with the
 plan's rounding of components. That share of anything still held back for
-the line (for the components reversed) is forfeited instead of reversed, so
-a full refund takes back exactly what was paid. A refund outside the window,
+the line (held by line, or the line's part of a component's holdback for N
+periods or until a date) is forfeited instead of reversed, so a full refund
+takes back exactly what was paid. Under a cap over a horizon, a reversal of
+a line earned in the current horizon first uses up what the cap withholds
+(earned, never paid), as a negative line would. A refund outside the window,
 of a line that earned the payee nothing, or of a line already refunded in
 full reverses nothing and the trace says why.
 """
@@ -21,10 +24,11 @@ from decimal import Decimal
 
 from incentives.compile import ir
 from incentives.evaluate.crediting import Credit
-from incentives.evaluate.holdbacks import forfeit_held
+from incentives.evaluate.holdbacks import forfeit_held, forfeit_pooled
 from incentives.evaluate.settlement import Settlement
 from incentives.evaluate.trace import span_text
 from incentives.money import format_decimal
+from incentives.periods import calendar_period
 from incentives.results.models import TraceNode
 from incentives.results.state import LineEarning
 
@@ -104,10 +108,17 @@ def _reverse(s: Settlement, clawback: ir.Clawback, refund: Credit) -> list[Trace
     refunded = min(abs(refund.line.amount), left)
     ratio = refunded / left
     forfeited = forfeit_held(s, original, ratio, clawback.targets)
+    components = {c.name: c for c in s.plan.components}
     parts: list[TraceNode] = []
     updated: dict[int, LineEarning] = {}
     for e in earned:
         reversal = s.round(-(e.amount * ratio))
+        component = components[e.component]
+        kept = forfeited.get(e.component, Decimal(0))
+        if component.hold is not None and component.hold.release != "column":
+            share = s.round(e.amount * component.hold.share * ratio)
+            kept += forfeit_pooled(s, e.component, e.period, share, original)
+        absorbed = _absorbed(s, component, e.period, -(reversal + kept))
         parts.append(
             TraceNode(
                 kind="clawback",
@@ -120,7 +131,19 @@ def _reverse(s: Settlement, clawback: ir.Clawback, refund: Credit) -> list[Trace
                 lines=[refund.line.txn_id, original],
             )
         )
-        kept = forfeited.get(e.component, Decimal(0))
+        if absorbed:
+            parts.append(
+                TraceNode(
+                    kind="clawback",
+                    label=f"{e.component} withheld by its cap",
+                    value=format_decimal(absorbed),
+                    unit=s.plan.currency,
+                    detail=f"{s.show(absorbed)} of it comes out of what the cap over a "
+                    f"{component.horizon_cap.horizon.value if component.horizon_cap else ''} "
+                    "withholds, not out of pay",
+                    lines=[refund.line.txn_id, original],
+                )
+            )
         if kept:
             parts.append(
                 TraceNode(
@@ -138,6 +161,34 @@ def _reverse(s: Settlement, clawback: ir.Clawback, refund: Credit) -> list[Trace
         )
     s.carry.earnings[original] = [updated.get(id(e), e) for e in remembered]
     return parts
+
+
+def _absorbed(s: Settlement, component: ir.Component, earned_in: str, amount: Decimal) -> Decimal:
+    """How much of a reversal comes out of what the component's cap withholds.
+
+    A refund lowers what the horizon earned, so under a cap over a horizon it
+    uses up what is withheld (earned beyond the cap, never paid) before it
+    takes back pay, as a negative line would. Only for a line earned in the
+    current horizon; the cap's state is updated.
+    """
+    cap = component.horizon_cap
+    state = s.carry.caps.get(component.name)
+    if cap is None or state is None or amount <= 0 or state.withheld <= 0:
+        return Decimal(0)
+    horizon = calendar_period(cap.horizon, s.plan.scheme.parse(earned_in).end).label
+    if horizon != state.horizon:
+        return Decimal(0)
+    taken = min(state.withheld, amount)
+    s.carry.caps[component.name] = state.model_copy(update={"withheld": state.withheld - taken})
+    note = f"{s.show(taken)} used up by a refund"
+    for i, balance in enumerate(s.balances):
+        if balance.name == component.name and balance.kind == "withheld":
+            detail = f"{balance.detail}; {note}" if balance.detail else note
+            s.balances[i] = balance.model_copy(
+                update={"closing": balance.closing - taken, "detail": detail}
+            )
+            break
+    return taken
 
 
 def _outside(original: str, day: date, age: int, window: int) -> str:

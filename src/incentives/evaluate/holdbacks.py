@@ -161,6 +161,38 @@ def forfeit_held(
     return lost
 
 
+def forfeit_pooled(
+    s: Settlement, component: str, held_in: str, amount: Decimal, txn: str
+) -> Decimal:
+    """Forfeit up to ``amount`` of what ``component`` held back in ``held_in`` for no one line.
+
+    A holdback released after N periods or on a date holds a share of the
+    component's whole payment; a refunded line forfeits its share of it.
+    Returns what was forfeited.
+    """
+    lost = Decimal(0)
+    kept = []
+    for item in s.carry.held:
+        if (
+            lost < amount
+            and item.component == component
+            and item.held_in == held_in
+            and item.txn_id is None
+        ):
+            gone = min(item.amount, amount - lost)
+            lost += gone
+            if item.amount - gone:
+                kept.append(item.model_copy(update={"amount": item.amount - gone}))
+        else:
+            kept.append(item)
+    s.carry.held = kept
+    if lost:
+        s.held_notes.setdefault(component, []).append(
+            f"{s.show(lost)} forfeited: line {txn} refunded"
+        )
+    return lost
+
+
 def _periods_later(s: Settlement, count: int) -> str | None:
     """The label of the period ``count`` periods after this one; None past 9999-12-31."""
     target = s.inp.period

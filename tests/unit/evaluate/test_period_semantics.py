@@ -507,3 +507,48 @@ def test_a_refund_dated_before_its_sale_is_refused() -> None:
         plan.run(ledger(*rows), period="2026-01", to="2026-03")
     (d,) = caught.value.diagnostics
     assert d.code == "D621" and "`r1`" in d.message and "2026-03-01" in d.message
+
+
+def test_a_refund_forfeits_its_line_s_share_of_a_holdback_for_n_periods() -> None:
+    plan = plan_of(
+        "ledger columns\n  kind: text\n  original: text\n"
+        "measure sales = sum amount\n"
+        "commission c\n  pays 10% of sales\n  hold back 50% for 3 periods\n"
+        'clawback refunds reverses c for lines where kind = "refund" matched by original '
+        "within 365 days\n"
+        "upon termination holdbacks forfeited\n"
+    )
+    rows = [
+        ("s1", "2026-01-05", "a", "10000", {"kind": "sale", "original": ""}),
+        ("r1", "2026-02-05", "a", "-10000", {"kind": "refund", "original": "s1"}),
+    ]
+    months = run(plan, ledger(*rows), "2026-01", "2026-04")
+    # 1,000 earned: 500 paid, 500 held; the refund takes back the 500 paid and
+    # forfeits the 500 held, which is never released in April
+    assert months["2026-02"].amount("refunds") == D("-500.00")
+    assert sum(m.total for m in months.values()) == D("0.00")
+    assert months["2026-04"].amount("c_released") == D("0")
+
+
+def test_a_refund_under_a_cap_over_a_horizon_uses_up_what_is_withheld_first() -> None:
+    plan = plan_of(
+        "ledger columns\n  kind: text\n  original: text\n"
+        "measure sales = sum amount\n"
+        "commission c\n  pays 10% of sales\n  cap at 100 USD per year, excess forfeited\n"
+        'clawback refunds reverses c for lines where kind = "refund" matched by original '
+        "within 90 days\n"
+    )
+    rows = [
+        ("s1", "2026-01-05", "a", "3000", {"kind": "sale", "original": ""}),
+        ("r1", "2026-02-05", "a", "-1000", {"kind": "refund", "original": "s1"}),
+        ("r2", "2026-03-05", "a", "-2000", {"kind": "refund", "original": "s1"}),
+    ]
+    months = run(plan, ledger(*rows), "2026-01", "2026-03")
+    # earned 300, paid 100, 200 withheld; a third refunded: earned 200, still
+    # over the cap, pay unchanged; the rest refunded: earned 0, the 100 comes back
+    assert [months[m].total for m in ("2026-01", "2026-02", "2026-03")] == [
+        D("100.00"), D("0.00"), D("-100.00"),
+    ]  # fmt: skip
+    assert [months[m].balances[0].closing for m in ("2026-02", "2026-03")] == [
+        D("100.00"), D("0.00"),
+    ]  # fmt: skip
