@@ -277,10 +277,14 @@ def attribution_base(ctx: CheckContext, decl: n.ComponentDecl) -> str | None:
     """How a component's pay divides among ledger lines, if it does.
 
     ``lines`` for per-line payments; ``rate`` for ``RATE of M`` (or ``*``) and
-    ``tiers`` for ``TIERS on M`` where M is a plain sum measure.
+    ``tiers`` for ``TIERS on M`` where M is a plain sum measure. A component
+    gated ``excess only`` pays on the part of M above the gate, which no one
+    line can be said to have earned: None.
     """
     pays = next((c for c in decl.clauses if isinstance(c, n.PaysClause)), None)
     if pays is None:
+        return None
+    if any(isinstance(c, n.GateClause) and c.mode == "excess_only" for c in decl.clauses):
         return None
     spec = pays.spec
     if isinstance(spec, n.PayPerLine | n.PayPerUnit):
@@ -423,13 +427,27 @@ def _check_clawback(ctx: CheckContext, decl: n.ClawbackDecl) -> None:
                             hint="a clawback reverses commissions or bonuses the plan declares",
                         )
                     elif attribution_base(ctx, node) is None:
+                        excess = any(
+                            isinstance(c, n.GateClause) and c.mode == "excess_only"
+                            for c in node.clauses
+                        )
+                        why = (
+                            "it pays on the excess over a gate, which no one line earned"
+                            if excess
+                            else "it is not a sum over lines"
+                        )
                         ctx.error(
                             "E453",
-                            f"a clawback reverses what a line earned; `{target.text}` is not "
-                            "a sum over lines, so a line's share of it is not defined",
+                            f"a clawback reverses what a line earned; `{target.text}`: {why}, "
+                            "so a line's share of it is not defined",
                             target.span,
                             hint="pay a rate of a summed measure, tiers on one, or a per-line "
-                            "amount",
+                            "amount"
+                            + (
+                                "; for a threshold, use tiers with a 0% band below it"
+                                if excess
+                                else ""
+                            ),
                         )
             case n.ClawbackLines(condition=condition):
                 t, _ = infer(ctx, condition)

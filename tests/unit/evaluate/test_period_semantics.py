@@ -552,3 +552,16 @@ def test_a_refund_under_a_cap_over_a_horizon_uses_up_what_is_withheld_first() ->
     assert [months[m].balances[0].closing for m in ("2026-02", "2026-03")] == [
         D("100.00"), D("0.00"),
     ]  # fmt: skip
+
+
+def test_a_clawback_of_a_component_gated_excess_only_is_refused() -> None:
+    source = incentives.SourceFile(
+        "p.plan",
+        HEADER
+        + CAPPED_CLAWBACK.format(clause="gate at 5,000 USD, excess only").replace(
+            "within 90 days", "within 365 days"
+        ),
+    )
+    _, found = incentives.check_source(source)
+    (e453,) = [d for d in found if d.code == "E453"]
+    assert "excess over a gate" in e453.message
