@@ -245,10 +245,13 @@ class _Run:
                 )
                 continue
             refunded = self.ledger[original]
-            if refunded.date > credit.line.date:
-                problems.append(_refund_before_sale(credit.line, refunded, match.column))
-                continue
             day = self.earn_date(credit, None) or credit.line.date
+            earned = self.earn_date(by_line[original][0], None) if by_line[original] else None
+            if refunded.date > credit.line.date or (earned is not None and earned > day):
+                problems.append(
+                    _refund_before_sale(credit.line, refunded, match.column, day, earned)
+                )
+                continue
             label = self.plan.scheme.period_of(day).label
             # The refund reverses what the line earned for everyone it was
             # credited to (split, overlay), not only for the refund's own payee.
@@ -570,12 +573,18 @@ def _leaderboards(
     return boards
 
 
-def _refund_before_sale(refund: LedgerLine, original: LedgerLine, column: str) -> Diagnostic:
+def _refund_before_sale(
+    refund: LedgerLine, original: LedgerLine, column: str, day: date, earned: date | None
+) -> Diagnostic:
+    if original.date > refund.date or earned is None:
+        when = f"({refund.date.isoformat()}) names `{original.txn_id}` in `{column}`, which is "
+        when += f"dated later ({original.date.isoformat()})"
+    else:
+        when = f"is earned on {day.isoformat()} and names `{original.txn_id}` in `{column}`, "
+        when += f"which is earned later ({earned.isoformat()})"
     return Diagnostic(
         "D621",
-        f"refund line `{refund.txn_id}` ({refund.date.isoformat()}) names `{original.txn_id}` "
-        f"in `{column}`, which is dated later ({original.date.isoformat()}): a refund "
-        "cannot come before the sale it refunds",
+        f"refund line `{refund.txn_id}` {when}: a refund cannot come before the sale it refunds",
         Span(refund.ref.source, refund.ref.row, 0, refund.ref.row, 1),
         hint=f"check the dates of both lines, or the line `{column}` names",
     )

@@ -565,3 +565,23 @@ def test_a_clawback_of_a_component_gated_excess_only_is_refused() -> None:
     _, found = incentives.check_source(source)
     (e453,) = [d for d in found if d.code == "E453"]
     assert "excess over a gate" in e453.message
+
+
+def test_a_refund_earned_before_its_sale_is_refused() -> None:
+    plan = plan_of(
+        "ledger columns\n  kind: text\n  original: text\n  paid_on: date optional\n"
+        "crediting\n  earn on paid_on\n"
+        "measure sales = sum amount\ncommission c pays 10% of sales\n"
+        'clawback refunds reverses c for lines where kind = "refund" matched by original '
+        "within 90 days\n"
+    )
+    rows = [
+        ("s1", "2026-01-05", "a", "1000",
+         {"kind": "sale", "original": "", "paid_on": "2026-03-20"}),
+        ("r1", "2026-02-10", "a", "-1000",
+         {"kind": "refund", "original": "s1", "paid_on": "2026-02-10"}),
+    ]  # fmt: skip
+    with pytest.raises(incentives.DataError) as caught:
+        plan.run(ledger(*rows), period="2026-01", to="2026-03")
+    (d,) = caught.value.diagnostics
+    assert d.code == "D621" and "earned later (2026-03-20)" in d.message
