@@ -5,7 +5,7 @@ alone, and a run split in two with a carried state equals the whole run."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -120,7 +120,9 @@ def test_refunds_of_one_line_never_reverse_more_than_it_earned(
     plan = incentives.load_plan(CLAWBACK)
     line = {"txn_id": "x", "date": date(2026, 1, 15), "payee": "a", "amount": amount,
             "currency": "USD", "kind": "sale", "original": ""}  # fmt: skip
-    parts = [(amount * w / sum(weights)).quantize(Decimal("0.01")) for w in weights]
+    parts = [
+        (amount * w / sum(weights)).quantize(Decimal("0.01"), rounding=ROUND_DOWN) for w in weights
+    ]
     parts[-1] = amount - sum(parts[:-1], Decimal(0))
     parts += [amount] * extra
     refunds = [{"txn_id": f"xr{i}", "date": date(2026, 2 + i % 4, 20), "payee": "a",

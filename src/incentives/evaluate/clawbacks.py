@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from incentives.check.types import money, show
 from incentives.compile import ir
 from incentives.evaluate.crediting import Credit
 from incentives.evaluate.holdbacks import forfeit_held, forfeit_pooled
@@ -125,9 +126,9 @@ def _reverse(s: Settlement, clawback: ir.Clawback, refund: Credit) -> list[Trace
                 label=f"{e.component} on line {original}",
                 value=format_decimal(reversal),
                 unit=s.plan.currency,
-                detail=f"refund {refund.line.txn_id} returns {s.show(refunded)} of the "
-                f"{s.show(left)} left of line {original}: that share of the "
-                f"{s.show(e.amount)} it earned (in {e.period}) is reversed",
+                detail=f"refund {refund.line.txn_id} returns {_amount(refunded, refund)} of the "
+                f"{_amount(left, refund)} left of line {original}: that share of the "
+                f"{s.show(s.round(e.amount))} it earned (in {e.period}) is reversed",
                 lines=[refund.line.txn_id, original],
             )
         )
@@ -189,6 +190,11 @@ def _absorbed(s: Settlement, component: ir.Component, earned_in: str, amount: De
             )
             break
     return taken
+
+
+def _amount(value: Decimal, refund: Credit) -> str:
+    """A ledger amount in the line's own currency (the refund's and its sale's)."""
+    return show(value, money(refund.line.currency))
 
 
 def _outside(original: str, day: date, age: int, window: int) -> str:

@@ -247,6 +247,9 @@ class _Run:
             refunded = self.ledger[original]
             day = self.earn_date(credit, None) or credit.line.date
             earned = self.earn_date(by_line[original][0], None) if by_line[original] else None
+            if credit.line.amount * refunded.amount > 0:
+                problems.append(_refund_same_sign(credit.line, refunded, match.column))
+                continue
             if refunded.date > credit.line.date or (earned is not None and earned > day):
                 problems.append(
                     _refund_before_sale(credit.line, refunded, match.column, day, earned)
@@ -571,6 +574,17 @@ def _leaderboards(
         )
     boards.sort(key=lambda b: (b.ranking, b.group or ""))
     return boards
+
+
+def _refund_same_sign(refund: LedgerLine, original: LedgerLine, column: str) -> Diagnostic:
+    return Diagnostic(
+        "D622",
+        f"refund line `{refund.txn_id}` ({format_decimal(refund.amount)}) names "
+        f"`{original.txn_id}` ({format_decimal(original.amount)}) in `{column}`: a refund "
+        "has the opposite sign of the line it refunds",
+        Span(refund.ref.source, refund.ref.row, 0, refund.ref.row, 1),
+        hint="write the refunded amount as a negative number, or check which line it names",
+    )
 
 
 def _refund_before_sale(

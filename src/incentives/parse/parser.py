@@ -83,6 +83,14 @@ class _TooDeep(Exception):
 #: Operators whose runs nest in the AST, by precedence (higher first):
 #: a run of N of them at one level of parentheses is N levels deep.
 _RANK = {"STAR": 0, "SLASH": 0, "OF": 0, "PLUS": 1, "MINUS": 1, "AND": 2, "OR": 3}
+#: The operators of each run, as the refusal names them.
+_KINDS = {
+    **dict.fromkeys(("STAR", "SLASH", "OF"), "`*`, `/` and `of` "),
+    **dict.fromkeys(("PLUS", "MINUS"), "`+` and `-` "),
+    "AND": "`and` ",
+    "OR": "`or` ",
+    "IF": "nested `if` ",
+}
 #: Tokens that continue an expression without ending a run of operators.
 _OPERANDS = frozenset(
     {"NAME", "QUOTED_NAME", "INT", "NUMBER", "MONEY", "PERCENT", "STRING", "DATE", "CURRENCY"}
@@ -235,7 +243,8 @@ def parse_source(source: SourceFile) -> PlanFile:
         if exc.what == "operations":
             raise _error(
                 "E005",
-                f"this expression chains more than {MAX_DEPTH} `{exc.token!s}` operations; "
+                f"this expression chains more than {MAX_DEPTH} {_KINDS.get(exc.token.type, '')}"
+                "operations; "
                 f"each nests the ones before it, and the limit is {MAX_DEPTH} levels",
                 source.span(start, start + len(str(exc.token))),
                 "break the expression into named steps with `let`",

@@ -170,16 +170,18 @@ def balance_lines(statements: Sequence[Statement]) -> list[str]:
     """
     rows = []
     for s in statements:
+        # balances are kept in the plan's currency, before any payout conversion
+        currency = s.conversion.source if s.conversion is not None else s.currency
         for b in s.balances:
             rows.append(
                 (
                     s.payee,
                     b.name,
                     b.kind.replace("_", " "),
-                    _money(b.opening, s.currency),
+                    _money(b.opening, currency),
                     "->",
-                    _money(b.closing, s.currency),
-                    s.currency,
+                    _money(b.closing, currency),
+                    currency,
                     b.detail or "",
                 )
             )

@@ -110,7 +110,10 @@ class Conversion(_Model):
 
 
 class Balance(_Model):
-    """An amount carried from one period to the next, as it stood before and after."""
+    """An amount carried from one period to the next, as it stood before and after.
+
+    In the plan's currency, before any conversion to a payee's payout currency.
+    """
 
     #: The draw, component or cap it belongs to.
     name: str
