@@ -168,9 +168,9 @@ def test_a_plan_that_splits_by_the_splits_table(invoke: Invoke, ws: Workspace) -
     result = invoke(*args, "--payee", "ana")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[2] == "100%,50000.00,3000.00,2000.00,0.00,0.00,1000.00"
-    result = invoke(*args, "--payee", "lea")  # paid in euros at 0.9183
+    result = invoke(*args, "--payee", "lea")  # paid in euros: the curve stays in USD
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[2] == "100%,50000.00,2754.90,1836.60,0.00,0.00,918.30"
+    assert result.stdout.splitlines()[2] == "100%,50000.00,3000.00,2000.00,0.00,0.00,1000.00"
 
 
 def test_a_note_when_the_plans_quota_is_not_the_reference(invoke: Invoke, curve: Workspace) -> None:

@@ -36,6 +36,7 @@ from incentives.report.curve_scenario import (
     traced_number,
 )
 from incentives.report.statements_csv import safe_text
+from incentives.results import Statement
 
 __all__ = [
     "MAX_STEPS",
@@ -103,7 +104,7 @@ def compute_curve(scenario: Scenario, *, steps: int = 200, component: str | None
         with evaluation_context():
             x = Decimal(2 * i) / Decimal(steps)
             sales = quantize(x * scenario.quota, unit, RoundingMode.HALF_EVEN)
-        statement = scenario.statement(sales)
+        statement = _in_plan_currency(scenario.statement(sales))
         amounts = tuple(statement.amount(name) for name in shown)
         points.append(CurvePoint(x, sales, statement.total, amounts))
     middle = scenario.statement(quantize(scenario.quota, unit, RoundingMode.HALF_EVEN))
@@ -128,6 +129,22 @@ def compute_curve(scenario: Scenario, *, steps: int = 200, component: str | None
         with_total=component is None,
         points=tuple(points),
         marks=marks,
+    )
+
+
+def _in_plan_currency(statement: Statement) -> Statement:
+    """The statement's amounts in the plan's currency (a payee paid in another is converted)."""
+    if statement.conversion is None:
+        return statement
+    lines = [
+        line.model_copy(update={"amount": line.computed, "currency": statement.conversion.source})
+        for line in statement.lines
+        if line.computed is not None
+    ]
+    with evaluation_context():
+        total = sum((line.amount for line in lines), Decimal(0))
+    return statement.model_copy(
+        update={"lines": lines, "total": total, "currency": statement.conversion.source}
     )
 
 

@@ -176,8 +176,10 @@ class TeamStanding(_Model):
     target_to_date: Amount
     attainment: Amount | None
     pace: Amount | None
-    #: The period's target spread over its days: the team's target per day
-    #: (calendar or working day, as the report's proration says).
+    #: The period's target over its days, on average: the team's target per
+    #: day (calendar or working day, as the report's proration says). The
+    #: weeks spread each payee's target over their own active days, so a
+    #: week's target differs from 7 × this when someone joins or leaves.
     target_per_day: Amount | None = None
     #: The weekly breakdown of the period's target, and what each week measured.
     weeks: list[WeekStanding] = Field(default_factory=list)

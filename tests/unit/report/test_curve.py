@@ -272,9 +272,11 @@ def test_a_real_payee_paid_in_another_currency_gets_the_fx_rates() -> None:
         loaded.ir, dataset, loaded.period("2026-03"), "kai", quota=Decimal(50000)
     )
     curve = compute_curve(scenario, steps=2)
-    # 4% x 50,000 = 2,000 USD and the region's first place, 1,000 USD, at 150.12 JPY
-    assert column(curve, "sales_commission") == ["0", "300240", "750600"]
-    assert column(curve, "top_three") == ["0", "150120", "150120"]
+    # the curve is drawn in the plan's currency, as its axis says: 4% x 50,000 =
+    # 2,000 USD and the region's first place, 1,000 USD (kai is paid them in JPY)
+    assert curve.currency == "USD"
+    assert column(curve, "sales_commission") == ["0.00", "2000.00", "5000.00"]
+    assert column(curve, "top_three") == ["0.00", "1000.00", "1000.00"]
 
 
 #: Roster fields a plan reads that the curve's payee cannot take a neutral value for.
