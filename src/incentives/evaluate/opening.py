@@ -27,7 +27,9 @@ computed. It holds when every one of these holds:
   ``waiting`` exactly when it has no ``release_date`` yet, or no line, no
   date and not waiting (held until termination: no line earned it);
 * no two held items of a payee have the same component, period held in and
-  line (the engine holds back once per component, period and line).
+  line (the engine holds back once per component, period and line);
+* a line's earning names its line, dated no later than the period the state
+  is after.
 
 What is not checked: amounts against what the plan would pay (a new version
 of the plan may change rates, shares, limits and guarantees between two runs;
@@ -186,6 +188,14 @@ class _Checker:
                     f"reverses (its clawbacks reverse {known})",
                 )
             self.pay_period((*where, "period"), earning.period)
+            if not earning.txn_id:
+                self.problem((*where, "txn_id"), "a line's earning names no line")
+            if earning.line_date > self.after.end:
+                self.problem(
+                    (*where, "line_date"),
+                    f"{earning.line_date.isoformat()} is after {self.after.label}, the period "
+                    "the state is after",
+                )
 
     def held(self, at: _Loc, item: HeldItem) -> None:
         hold = self.holds.get(item.component)

@@ -194,3 +194,34 @@ def test_a_snapshot_read_from_a_file_equals_the_one_written() -> None:
     assert read.source == "s.json"
     assert read == closing
     assert read.model_dump_json() == closing.model_dump_json()
+
+
+def test_an_earning_with_no_line_or_a_line_dated_after_the_state_is_refused() -> None:
+    plan = incentives.load_plan(
+        'plan "P" version "1" currency USD period month rounding half_up to 0.01 on components\n'
+        "  starts 2026-01-01\n"
+        "ledger columns\n  kind: text\n  original: text\n"
+        "measure sales = sum amount\ncommission c pays 10% of sales\n"
+        'clawback refunds reverses c for lines where kind = "refund" matched by original '
+        "within 90 days\n"
+    )
+    data = incentives.Dataset.from_records(
+        ledger=[{"txn_id": "s1", "date": "2026-01-05", "payee": "a", "amount": "100",
+                 "currency": "USD", "kind": "sale", "original": ""}],
+        roster=[{"payee": "a"}],
+    )  # fmt: skip
+    first = plan.run(data, period="2026-01")
+    assert first.closing is not None
+    earning = first.closing.payees["a"].earnings[0]
+    for change in ({"txn_id": ""}, {"line_date": date(2026, 2, 1)}):
+        forged = first.closing.model_copy(
+            update={
+                "payees": {
+                    "a": first.closing.payees["a"].model_copy(
+                        update={"earnings": [earning.model_copy(update=change)]}
+                    )
+                }
+            }
+        )
+        with pytest.raises(incentives.DataError):
+            plan.run(data, period="2026-02", opening=forged)
