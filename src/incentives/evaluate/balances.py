@@ -48,7 +48,12 @@ from incentives.evaluate.clawbacks import remember_earnings, reverse_refunds
 from incentives.evaluate.crediting import allocate
 from incentives.evaluate.draws import settle_draws
 from incentives.evaluate.holdbacks import hold_back, release
-from incentives.evaluate.horizons import horizon_cap, total_horizon_cap, true_up
+from incentives.evaluate.horizons import (
+    close_horizons,
+    horizon_cap,
+    total_horizon_cap,
+    true_up,
+)
 from incentives.evaluate.settlement import Carry, SettleInput, Settlement, line_unit
 from incentives.results.models import Statement
 
@@ -58,6 +63,7 @@ __all__ = ["Carry", "SettleInput", "settle"]
 def settle(inp: SettleInput, carry: Carry) -> Statement:
     """The statement paid after stage 4 (see the module docstring)."""
     s = Settlement(inp, carry)
+    close_horizons(s)
     components = {c.name: c for c in s.plan.components}
     earnings = _earnings(s, components)
     for c in s.plan.components:
@@ -105,11 +111,13 @@ def _scaled(
     earning is then its share of what was paid, in proportion to its raw
     earning (in whole units of the plan's rounding, the remainder to the
     largest shares), so a refund never reverses more than its line was
-    paid, and nothing when a gate or condition paid nothing. A difference
-    that is only the component's rounding leaves the raw earnings as they are.
+    paid, and nothing when a gate or condition paid nothing. Shares in whole
+    units also mean that refunding every line reverses exactly what was paid
+    (three lines earning 1.005 each of 3.02 paid earn 1.01, 1.01 and 1.00).
     """
     total = sum((amount for _, amount in raw), Decimal(0))
-    if total == paid or s.round(total) == paid:
+    unit = line_unit(s.plan, paid)
+    if total == paid and all(amount % unit == 0 for _, amount in raw):
         return raw
     if paid == 0:
         return [(txn, Decimal(0)) for txn, _ in raw]

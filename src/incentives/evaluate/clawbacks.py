@@ -174,13 +174,18 @@ def _absorbed(s: Settlement, component: ir.Component, earned_in: str, amount: De
     """
     cap = component.horizon_cap
     state = s.carry.caps.get(component.name)
-    if cap is None or state is None or amount <= 0 or state.withheld <= 0:
+    if cap is None or state is None or amount <= 0:
         return Decimal(0)
     horizon = calendar_period(cap.horizon, s.plan.scheme.parse(earned_in).end).label
     if horizon != state.horizon:
         return Decimal(0)
     taken = min(state.withheld, amount)
-    s.carry.caps[component.name] = state.model_copy(update={"withheld": state.withheld - taken})
+    # what the horizon has paid goes down by what the refund takes back from pay
+    s.carry.caps[component.name] = state.model_copy(
+        update={"withheld": state.withheld - taken, "paid": state.paid - (amount - taken)}
+    )
+    if not taken:
+        return Decimal(0)
     note = f"{s.show(taken)} used up by a refund"
     for i, balance in enumerate(s.balances):
         if balance.name == component.name and balance.kind == "withheld":

@@ -68,6 +68,50 @@ def total_horizon_cap(s: Settlement, cap: ir.HorizonCap) -> None:
     s.balance("total", "withheld", before, after, detail if after != before else "")
 
 
+def close_horizons(s: Settlement) -> None:
+    """Before anything else settles: horizons that ended with their excess forfeited.
+
+    Each line of such a horizon was paid only the share of what it earned
+    that the cap let through; what is remembered of it for clawbacks is
+    scaled to that share, so a later refund never reverses pay the cap
+    withheld and never paid.
+    """
+    caps = [(c.name, c.horizon_cap) for c in s.plan.components if c.horizon_cap is not None]
+    if s.plan.total.horizon_cap is not None:
+        caps.append(("total", s.plan.total.horizon_cap))
+    for key, cap in caps:
+        state = s.carry.caps.get(key)
+        if state is None or cap.carry or state.withheld <= 0:
+            continue
+        if calendar_period(cap.horizon, s.inp.period.end).label == state.horizon:
+            continue
+        earned = state.paid + state.withheld
+        if earned > 0:
+            share = min(max(state.paid / earned, Decimal(0)), Decimal(1))
+            _paid_share(s, key, cap, state.horizon, share)
+
+
+def _paid_share(s: Settlement, key: str, cap: ir.HorizonCap, horizon: str, share: Decimal) -> None:
+    """Scale what lines earned in a closed horizon to what the cap let through.
+
+    When a horizon ends with its excess forfeited, each line of it was paid
+    only ``share`` of what it earned; a later refund reverses that, never
+    what was withheld and never paid. ``key`` is a component, or ``total``
+    for every component.
+    """
+    for txn, remembered in s.carry.earnings.items():
+        scaled = []
+        for e in remembered:
+            in_scope = key == "total" or e.component == key
+            of_horizon = (
+                calendar_period(cap.horizon, s.plan.scheme.parse(e.period).end).label == horizon
+            )
+            if in_scope and of_horizon:
+                e = e.model_copy(update={"amount": s.round(e.amount * share)})
+            scaled.append(e)
+        s.carry.earnings[txn] = scaled
+
+
 def _cap_room(
     s: Settlement, key: str, cap: ir.HorizonCap, amount: Decimal
 ) -> tuple[Decimal, str, Decimal, Decimal]:

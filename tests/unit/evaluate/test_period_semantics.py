@@ -585,3 +585,50 @@ def test_a_refund_earned_before_its_sale_is_refused() -> None:
         plan.run(ledger(*rows), period="2026-01", to="2026-03")
     (d,) = caught.value.diagnostics
     assert d.code == "D621" and "earned later (2026-03-20)" in d.message
+
+
+QUARTER_CAP_CLAWBACK = (
+    "ledger columns\n  kind: text\n  original: text\n"
+    "measure sales = sum amount\n"
+    "commission c\n  pays 10% of sales\n  {cap}\n"
+    'clawback refunds reverses c for lines where kind = "refund" matched by original '
+    "within 365 days\n{total}"
+)
+
+
+@pytest.mark.parametrize(
+    ("cap", "total"),
+    [
+        ("cap at 1,000 USD per quarter, excess forfeited", ""),
+        ("when sales > 0 USD", "total\n  cap at 1,000 USD per quarter, excess forfeited\n"),
+    ],
+)
+def test_refunds_under_a_quarterly_cap(cap: str, total: str) -> None:
+    plan = plan_of(QUARTER_CAP_CLAWBACK.format(cap=cap, total=total))
+    same_quarter = [
+        ("a1", "2026-01-05", "a", "15000", {"kind": "sale", "original": ""}),
+        ("r1", "2026-02-05", "a", "-8000", {"kind": "refund", "original": "a1"}),
+        ("a2", "2026-03-05", "a", "2000", {"kind": "sale", "original": ""}),
+    ]
+    months = run(plan, ledger(*same_quarter), "2026-01", "2026-06")
+    # Q1 earns 1,500 - 800 + 200 = 900, under the cap: it pays 1,000, -300, 200
+    assert [m.total for m in months.values()][:3] == [D("1000.00"), D("-300.00"), D("200.00")]
+    later_quarter = [
+        ("b1", "2026-02-05", "a", "15000", {"kind": "sale", "original": ""}),
+        ("rb", "2026-04-05", "a", "-15000", {"kind": "refund", "original": "b1"}),
+    ]
+    months = run(plan, ledger(*later_quarter), "2026-01", "2026-06")
+    # 1,500 earned, 1,000 paid, 500 forfeited with Q1: the refund takes back 1,000
+    assert sum(m.total for m in months.values()) == D("0.00")
+
+
+def test_refunding_every_line_reverses_exactly_what_was_paid() -> None:
+    plan = plan_of(CAPPED_CLAWBACK.format(clause="when sales > 0 USD"))
+    rows = [(f"s{i}", "2026-01-05", "a", "10.05", {"kind": "sale", "original": ""})
+            for i in range(3)]  # fmt: skip
+    rows += [(f"r{i}", f"2026-0{2 + i}-05", "a", "-10.05", {"kind": "refund", "original": f"s{i}"})
+             for i in range(3)]  # fmt: skip
+    months = run(plan, ledger(*rows), "2026-01", "2026-04")
+    # 10% of 30.15 = 3.015, paid 3.02: the lines earned 1.01, 1.01 and 1.00
+    assert months["2026-01"].total == D("3.02")
+    assert sum(m.total for m in months.values()) == D("0.00")
