@@ -205,10 +205,35 @@ def test_errors_md_lists_every_code() -> None:
 def test_errors_md_example_for_every_code() -> None:
     """Each documented code has a block that triggers it, or a test below."""
     triggered = {b.triggers for b in PLAN_BLOCKS + DATA_BLOCKS if b.triggers}
-    tested_here = {"E005", "E006", "D601", "D611", "D613", "D620"}
+    tested_here = {"E005", "E006", "D601", "D611", "D613", "D620", "D623"}
     text = (DOCS / "errors.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^### ([EWDR][0-9]{3})\b", text, re.MULTILINE))
     assert documented - triggered - tested_here == set()
+
+
+def test_d623_refund_in_another_currency() -> None:
+    plan = incentives.load_plan(
+        'plan "Refunds" version "1" currency USD period month\n'
+        "  rounding half_up to 0.01 on components\n  starts 2026-01-01\n"
+        "fx\n  convert at line date\n"
+        "ledger columns\n  kind: text\n  original: text\n"
+        "measure sales = sum amount\ncommission c pays 10% of sales\n"
+        'clawback refunds reverses c for lines where kind = "refund" matched by original '
+        "within 90 days\n"
+    )
+    line = {"payee": "ben", "kind": "sale", "original": ""}
+    data = incentives.Dataset.from_records(
+        ledger=[
+            {**line, "txn_id": "s1", "date": "2026-03-02", "amount": "1000", "currency": "EUR"},
+            {**line, "txn_id": "r1", "date": "2026-03-20", "amount": "-1000", "currency": "USD",
+             "kind": "refund", "original": "s1"},
+        ],
+        roster=[{"payee": "ben"}],
+        fx=[{"date": "2026-01-01", "from": "EUR", "to": "USD", "rate": "1.1"}],
+    )  # fmt: skip
+    with pytest.raises(incentives.DataError) as caught:
+        plan.run(data, period="2026-03")
+    assert [d.code for d in caught.value.diagnostics] == ["D623"]
 
 
 def test_e005_too_deep() -> None:

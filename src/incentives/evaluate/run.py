@@ -245,16 +245,24 @@ class _Run:
                 )
                 continue
             refunded = self.ledger[original]
-            day = self.earn_date(credit, None) or credit.line.date
+            day = self.earn_date(credit, None)
             earned = self.earn_date(by_line[original][0], None) if by_line[original] else None
             if credit.line.amount * refunded.amount > 0:
                 problems.append(_refund_same_sign(credit.line, refunded, match.column))
                 continue
-            if refunded.date > credit.line.date or (earned is not None and earned > day):
+            if credit.line.currency != refunded.currency:
+                problems.append(_refund_in_another_currency(credit.line, refunded, match.column))
+                continue
+            later = day is not None and earned is not None and earned > day
+            if refunded.date > credit.line.date or later:
                 problems.append(
-                    _refund_before_sale(credit.line, refunded, match.column, day, earned)
+                    _refund_before_sale(
+                        credit.line, refunded, match.column, day or credit.line.date, earned
+                    )
                 )
                 continue
+            if day is None:
+                continue  # not earned yet: excluded as such, reversed once it is earned
             label = self.plan.scheme.period_of(day).label
             # The refund reverses what the line earned for everyone it was
             # credited to (split, overlay), not only for the refund's own payee.
@@ -293,11 +301,15 @@ class _Run:
         plan, data = self.plan, self.data
         self.check_payout_rates()
         evaluated = self.evaluated_periods()
-        credits = [c for c in credit_lines(plan, data) if self._counts(c)]
+        every = credit_lines(plan, data)
+        credits = [c for c in every if self._counts(c)]
         shown = {p.label for p in self.periods}
         earlier = {p.label for p in evaluated} - shown
         rows = _account(plan, data, credits, shown, earlier, self)
-        credits, refunds = self.split_refunds(credits)
+        # refund lines are checked against their sales whenever they are dated
+        kept, refunds = self.split_refunds(every)
+        credits = [c for c in kept if self._counts(c)]
+        refunds = {k: [c for c in v if self._counts(c)] for k, v in refunds.items()}
         by_payee: dict[str, list[Credit]] = defaultdict(list)
         for credit in credits:
             if _active_on(data.roster[credit.payee], credit.line.date):
@@ -584,6 +596,19 @@ def _refund_same_sign(refund: LedgerLine, original: LedgerLine, column: str) -> 
         "has the opposite sign of the line it refunds",
         Span(refund.ref.source, refund.ref.row, 0, refund.ref.row, 1),
         hint="write the refunded amount as a negative number, or check which line it names",
+    )
+
+
+def _refund_in_another_currency(
+    refund: LedgerLine, original: LedgerLine, column: str
+) -> Diagnostic:
+    return Diagnostic(
+        "D623",
+        f"refund line `{refund.txn_id}` is in {refund.currency} and names `{original.txn_id}` "
+        f"in `{column}`, which is in {original.currency}: the share a refund returns is "
+        "measured in the sale's own currency",
+        Span(refund.ref.source, refund.ref.row, 0, refund.ref.row, 1),
+        hint=f"write the refund in {original.currency}, as the sale it refunds",
     )
 
 

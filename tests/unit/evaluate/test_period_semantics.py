@@ -632,3 +632,47 @@ def test_refunding_every_line_reverses_exactly_what_was_paid() -> None:
     # 10% of 30.15 = 3.015, paid 3.02: the lines earned 1.01, 1.01 and 1.00
     assert months["2026-01"].total == D("3.02")
     assert sum(m.total for m in months.values()) == D("0.00")
+
+
+def test_a_refund_in_another_currency_than_its_sale_is_refused() -> None:
+    plan = incentives.load_plan(
+        HEADER
+        + "fx\n  convert at line date\n"
+        + CAPPED_CLAWBACK.format(clause="when sales > 0 USD")
+    )
+    rows = [
+        ("s1", "2026-01-05", "a", "1000", {"kind": "sale", "original": "", "currency": "EUR"}),
+        ("r1", "2026-02-05", "a", "-1000", {"kind": "refund", "original": "s1"}),
+    ]
+    data = ledger(*rows, fx=[{"date": "2026-01-01", "from": "EUR", "to": "USD", "rate": "1.1"}])
+    with pytest.raises(incentives.DataError) as caught:
+        plan.run(data, period="2026-01", to="2026-02")
+    (d,) = caught.value.diagnostics
+    assert d.code == "D623" and "`r1`" in d.message
+
+
+def test_a_refund_not_earned_yet_waits_and_one_before_the_start_is_still_checked() -> None:
+    plan = plan_of(
+        "ledger columns\n  kind: text\n  original: text\n  paid_on: date optional\n"
+        "crediting\n  earn on paid_on\n"
+        "measure sales = sum amount\ncommission c pays 10% of sales\n"
+        'clawback refunds reverses c for lines where kind = "refund" matched by original '
+        "within 90 days\n"
+    )
+    rows = [
+        ("s1", "2026-01-05", "a", "1000",
+         {"kind": "sale", "original": "", "paid_on": "2026-01-10"}),
+        ("r1", "2026-02-01", "a", "-1000", {"kind": "refund", "original": "s1", "paid_on": ""}),
+    ]  # fmt: skip
+    months = run(plan, ledger(*rows), "2026-01", "2026-03")
+    # the refund has no earning date yet: it reverses nothing until it has one
+    assert [m.total for m in months.values()] == [D("100.00"), D("0.00"), D("0.00")]
+    before_start = [
+        ("s1", "2026-01-05", "a", "1000",
+         {"kind": "sale", "original": "", "paid_on": "2026-01-05"}),
+        ("r1", "2025-12-05", "a", "-500",
+         {"kind": "refund", "original": "s1", "paid_on": "2025-12-05"}),
+    ]  # fmt: skip
+    with pytest.raises(incentives.DataError) as caught:
+        plan.run(ledger(*before_start), period="2026-01")
+    assert [d.code for d in caught.value.diagnostics] == ["D621"]
