@@ -121,10 +121,13 @@ def _scaled(
         return raw
     if paid == 0:
         return [(txn, Decimal(0)) for txn, _ in raw]
-    txns = [txn for txn, _ in raw]
-    if total > 0 and all(amount >= 0 for _, amount in raw) and len(set(txns)) == len(txns):
-        parts = allocate(paid, raw, line_unit(s.plan, paid), "largest_remainder", "")
-        return [(txn, parts[txn]) for txn in txns]
+    if total > 0 and all(amount >= 0 for _, amount in raw):
+        # keyed by position: a payee can be credited twice with one line (a split
+        # share and an overlay); ties go to the earlier line
+        keys = [f"{i:09d}" for i in range(len(raw))]
+        weights = [(key, amount) for key, (_, amount) in zip(keys, raw, strict=True)]
+        parts = allocate(paid, weights, unit, "largest_remainder", "")
+        return [(txn, parts[key]) for key, (txn, _) in zip(keys, raw, strict=True)]
     if total == 0:
         return raw
     return [(txn, amount * paid / total) for txn, amount in raw]

@@ -177,7 +177,9 @@ def _absorbed(s: Settlement, component: ir.Component, earned_in: str, amount: De
     if cap is None or state is None or amount <= 0:
         return Decimal(0)
     horizon = calendar_period(cap.horizon, s.plan.scheme.parse(earned_in).end).label
-    if horizon != state.horizon:
+    if horizon != state.horizon and not cap.carry:
+        # a closed horizon forfeited its excess (its lines' earnings were scaled
+        # to what it paid); carried over, what is withheld still includes it
         return Decimal(0)
     taken = min(state.withheld, amount)
     # what the horizon has paid goes down by what the refund takes back from pay

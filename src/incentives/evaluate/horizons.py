@@ -15,7 +15,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from incentives.compile import ir
-from incentives.evaluate.settlement import Settlement
+from incentives.evaluate.crediting import allocate
+from incentives.evaluate.settlement import Settlement, line_unit
 from incentives.evaluate.trace import span_text
 from incentives.periods import calendar_period
 from incentives.results.state import CapState, TrueUpState
@@ -99,17 +100,31 @@ def _paid_share(s: Settlement, key: str, cap: ir.HorizonCap, horizon: str, share
     what was withheld and never paid. ``key`` is a component, or ``total``
     for every component.
     """
+    found: list[tuple[str, int]] = []  # (txn, index) of each earning of the horizon
     for txn, remembered in s.carry.earnings.items():
-        scaled = []
-        for e in remembered:
+        for i, e in enumerate(remembered):
             in_scope = key == "total" or e.component == key
-            of_horizon = (
+            if in_scope and (
                 calendar_period(cap.horizon, s.plan.scheme.parse(e.period).end).label == horizon
-            )
-            if in_scope and of_horizon:
-                e = e.model_copy(update={"amount": s.round(e.amount * share)})
-            scaled.append(e)
-        s.carry.earnings[txn] = scaled
+            ):
+                found.append((txn, i))
+    amounts = [s.carry.earnings[txn][i].amount for txn, i in found]
+    total = sum(amounts, Decimal(0))
+    if total > 0 and all(amount >= 0 for amount in amounts):
+        # in whole units, the remainder to the largest: refunding every line
+        # reverses exactly what the cap let through
+        keys = [f"{n:09d}" for n in range(len(found))]
+        target = s.round(total * share)
+        unit = line_unit(s.plan, target)
+        parts = allocate(
+            target, list(zip(keys, amounts, strict=True)), unit, "largest_remainder", ""
+        )
+        scaled = [parts[key] for key in keys]
+    else:
+        scaled = [s.round(amount * share) for amount in amounts]
+    for (txn, i), amount in zip(found, scaled, strict=True):
+        entries = s.carry.earnings[txn]
+        entries[i] = entries[i].model_copy(update={"amount": amount})
 
 
 def _cap_room(

@@ -676,3 +676,39 @@ def test_a_refund_not_earned_yet_waits_and_one_before_the_start_is_still_checked
     with pytest.raises(incentives.DataError) as caught:
         plan.run(ledger(*before_start), period="2026-01")
     assert [d.code for d in caught.value.diagnostics] == ["D621"]
+
+
+@pytest.mark.parametrize("mode", ["down", "up", "half_up"])
+def test_refunds_after_a_forfeited_quarter_reverse_exactly_what_it_paid(mode: str) -> None:
+    plan = incentives.load_plan(
+        HEADER.replace("half_up", mode)
+        + QUARTER_CAP_CLAWBACK.format(
+            cap="cap at 1,000 USD per quarter, excess forfeited", total=""
+        )
+    )
+    rows = [
+        ("s1", "2026-01-10", "a", "7000", {"kind": "sale", "original": ""}),
+        ("s2", "2026-02-10", "a", "8000", {"kind": "sale", "original": ""}),
+        ("r1", "2026-04-10", "a", "-7000", {"kind": "refund", "original": "s1"}),
+        ("r2", "2026-04-11", "a", "-8000", {"kind": "refund", "original": "s2"}),
+    ]
+    months = run(plan, ledger(*rows), "2026-01", "2026-04")
+    assert months["2026-04"].total == D("-1000.00")
+
+
+def test_a_refund_in_a_later_quarter_uses_up_what_is_carried_over() -> None:
+    plan = plan_of(
+        QUARTER_CAP_CLAWBACK.format(
+            cap="cap at 1,000 USD per quarter, excess carried over", total=""
+        )
+    )
+    rows = [
+        ("s1", "2026-01-10", "a", "50000", {"kind": "sale", "original": ""}),
+        ("r1", "2026-04-10", "a", "-50000", {"kind": "refund", "original": "s1"}),
+    ]
+    months = run(plan, ledger(*rows), "2026-01", "2026-12")
+    # 5,000 earned, 1,000 paid in Q1, 4,000 carried; April pays 1,000 more of it,
+    # then the refund uses up the 3,000 still carried and takes back the 2,000 paid
+    assert months["2026-04"].total == D("-1000.00")
+    assert sum(m.total for m in months.values()) == D("0.00")
+    assert all(months[m].total == 0 for m in ("2026-07", "2026-10"))
