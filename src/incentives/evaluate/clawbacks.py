@@ -119,7 +119,7 @@ def _reverse(s: Settlement, clawback: ir.Clawback, refund: Credit) -> list[Trace
         if component.hold is not None and component.hold.release != "column":
             share = s.round(e.amount * component.hold.share * ratio)
             kept += forfeit_pooled(s, e.component, e.period, share, original)
-        absorbed = _absorbed(s, component, e.period, -(reversal + kept))
+        absorbed = _absorbed(s, component, e.period, -(reversal + kept), -reversal)
         parts.append(
             TraceNode(
                 kind="clawback",
@@ -164,13 +164,19 @@ def _reverse(s: Settlement, clawback: ir.Clawback, refund: Credit) -> list[Trace
     return parts
 
 
-def _absorbed(s: Settlement, component: ir.Component, earned_in: str, amount: Decimal) -> Decimal:
+def _absorbed(
+    s: Settlement, component: ir.Component, earned_in: str, amount: Decimal, earned: Decimal
+) -> Decimal:
     """How much of a reversal comes out of what the component's cap withholds.
 
-    A refund lowers what the horizon earned, so under a cap over a horizon it
-    uses up what is withheld (earned beyond the cap, never paid) before it
-    takes back pay, as a negative line would. Only for a line earned in the
-    current horizon; the cap's state is updated.
+    A refund lowers what the horizon earned (by ``earned``, the line's whole
+    share, held part included), so under a cap over a horizon it uses up what
+    is withheld (earned beyond the cap, never paid) before it takes back pay
+    (``amount``: the reversal less the held share forfeited), as a negative
+    line would. What the horizon paid goes down by the rest of ``earned``:
+    a forfeited held share was never paid either. Only for a line earned in
+    the current horizon (or any, when the excess is carried over); the cap's
+    state is updated.
     """
     cap = component.horizon_cap
     state = s.carry.caps.get(component.name)
@@ -182,9 +188,8 @@ def _absorbed(s: Settlement, component: ir.Component, earned_in: str, amount: De
         # to what it paid); carried over, what is withheld still includes it
         return Decimal(0)
     taken = min(state.withheld, amount)
-    # what the horizon has paid goes down by what the refund takes back from pay
     s.carry.caps[component.name] = state.model_copy(
-        update={"withheld": state.withheld - taken, "paid": state.paid - (amount - taken)}
+        update={"withheld": state.withheld - taken, "paid": state.paid - (earned - taken)}
     )
     if not taken:
         return Decimal(0)

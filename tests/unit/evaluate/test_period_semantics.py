@@ -712,3 +712,25 @@ def test_a_refund_in_a_later_quarter_uses_up_what_is_carried_over() -> None:
     assert months["2026-04"].total == D("-1000.00")
     assert sum(m.total for m in months.values()) == D("0.00")
     assert all(months[m].total == 0 for m in ("2026-07", "2026-10"))
+
+
+def test_a_held_share_forfeited_by_a_refund_is_not_counted_as_paid_under_a_cap() -> None:
+    plan = plan_of(
+        "ledger columns\n  kind: text\n  original: text\n  paid_on: date optional\n"
+        "measure sales = sum amount\n"
+        "commission c\n  pays 10% of sales\n  cap at 1,000 USD per quarter, excess forfeited\n"
+        "  hold back 25% until paid_on\n"
+        'clawback refunds reverses c for lines where kind = "refund" matched by original '
+        "within 365 days\n"
+        "upon termination holdbacks released\n"
+    )
+    rows = [
+        ("s0", "2026-07-05", "a", "4000", {"kind": "sale", "original": "", "paid_on": ""}),
+        ("r0", "2026-07-20", "a", "-4000", {"kind": "refund", "original": "s0", "paid_on": ""}),
+        ("s2", "2026-08-10", "a", "20000",
+         {"kind": "sale", "original": "", "paid_on": "2026-08-20"}),
+        ("r2", "2026-10-10", "a", "-20000", {"kind": "refund", "original": "s2", "paid_on": ""}),
+    ]  # fmt: skip
+    months = run(plan, ledger(*rows), "2026-07", "2026-10")
+    # s0 nets to zero in July; s2 is paid the quarter's 1,000 and refunded 1,000
+    assert [m.total for m in months.values()] == [D("0.00"), D("1000.00"), D("0.00"), D("-1000.00")]
