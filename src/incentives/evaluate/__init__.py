@@ -9,7 +9,9 @@ decimals in the engine's own context; stage 3 (``teams.py``) reads other
 payees' values; stage 4 (``balances.py``, in order over ``horizons.py``,
 ``clawbacks.py``, ``holdbacks.py`` and ``draws.py``, on the statement held by
 ``settlement.py``) carries state across periods, and
-``wage.py`` checks a minimum wage last; ``run.py`` ties them together.
+``wage.py`` checks a minimum wage last; refund lines are set apart by
+``refunds.py`` and statements paid in a payout currency by ``payout.py``;
+``run.py`` ties them together.
 """
 
 from incentives.evaluate.run import evaluate, requirements

@@ -24,40 +24,36 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, timedelta
-from decimal import Decimal
 
 from incentives._version import __version__
 from incentives.compile import ir
 from incentives.data import DataRequirements, Dataset, LedgerLine, Payee, ValidatedData
 from incentives.diagnostics import Diagnostic, sort_diagnostics
-from incentives.errors import DataError, EvaluationError, InternalError, UsageError
+from incentives.errors import EvaluationError, UsageError
 from incentives.evaluate.balances import Carry, SettleInput, settle
-from incentives.evaluate.closures import compile_expr
-from incentives.evaluate.crediting import Credit, credit_lines, fx_rate
-from incentives.evaluate.measures import LineEnv, PayeeLines, compile_measures, compute_measures
+from incentives.evaluate.crediting import Credit, credit_lines
+from incentives.evaluate.measures import PayeeLines, compile_measures, compute_measures
 from incentives.evaluate.opening import check_opening
 from incentives.evaluate.payee_env import CompiledPlan, PayeeEnv
+from incentives.evaluate.payout import check_payout_rates, pay_out
 from incentives.evaluate.problems import ComputeProblem, empty_group
+from incentives.evaluate.refunds import split_refunds
 from incentives.evaluate.statement import PayeeRun
 from incentives.evaluate.teams import EmptyGroup, Hierarchy, TeamView, team_lines
 from incentives.evaluate.tiers import NoBandError
 from incentives.evaluate.trace import describe
 from incentives.evaluate.wage import check_wages
 from incentives.gcpause import collection_paused
-from incentives.money import evaluation_context, format_decimal, minor_unit, quantize, to_grid
+from incentives.money import evaluation_context, format_decimal
 from incentives.periods import Period, PeriodKind, PeriodScheme
 from incentives.results.models import (
-    Conversion,
     Leaderboard,
     LeaderboardRow,
     PlanInfo,
     RowAccounting,
     RunResult,
     Statement,
-    StatementLine,
-    TraceNode,
     UnpaidShare,
 )
 from incentives.results.state import StateSnapshot
@@ -209,97 +205,16 @@ class _Run:
         value = credit.line.values.get(name)
         return value if isinstance(value, date) else None
 
-    def split_refunds(
-        self, credits: list[Credit]
-    ) -> tuple[list[Credit], dict[tuple[str, str, str], list[Credit]]]:
-        """Credits that count in measures, and refund lines by (payee, period, clawback)."""
-        if not self.plan.clawbacks:
-            return credits, {}
-        env = LineEnv(self.plan, False)
-        conditions = [(k, compile_expr(k.condition)) for k in self.plan.clawbacks]
-        kept: list[Credit] = []
-        refunds: dict[tuple[str, str, str], list[Credit]] = defaultdict(list)
-        problems: list[Diagnostic] = []
-        by_line: dict[str, list[Credit]] = defaultdict(list)
-        for credit in credits:
-            by_line[credit.line.txn_id].append(credit)
-        given: set[tuple[str, str]] = set()  # (refund line, payee) already given a refund
-        for credit in credits:
-            env.credit = credit
-            match = next((k for k, test in conditions if test(env)), None)
-            if match is None:
-                kept.append(credit)
-                continue
-            original = credit.line.values.get(match.column)
-            if not isinstance(original, str) or original not in self.ledger:
-                problems.append(
-                    Diagnostic(
-                        "D618",
-                        f"refund line `{credit.line.txn_id}` names `{original or ''}` in "
-                        f"`{match.column}`, which is not a ledger line",
-                        Span(
-                            credit.line.ref.source, credit.line.ref.row, 0, credit.line.ref.row, 1
-                        ),
-                        hint="a refund names the txn_id of the line it refunds",
-                    )
-                )
-                continue
-            refunded = self.ledger[original]
-            day = self.earn_date(credit, None)
-            earned = self.earn_date(by_line[original][0], None) if by_line[original] else None
-            if credit.line.amount * refunded.amount > 0:
-                problems.append(_refund_same_sign(credit.line, refunded, match.column))
-                continue
-            if credit.line.currency != refunded.currency:
-                problems.append(_refund_in_another_currency(credit.line, refunded, match.column))
-                continue
-            later = day is not None and earned is not None and earned > day
-            if refunded.date > credit.line.date or later:
-                problems.append(
-                    _refund_before_sale(
-                        credit.line, refunded, match.column, day or credit.line.date, earned
-                    )
-                )
-                continue
-            if day is None:
-                continue  # not earned yet: excluded as such, reversed once it is earned
-            label = self.plan.scheme.period_of(day).label
-            # The refund reverses what the line earned for everyone it was
-            # credited to (split, overlay), not only for the refund's own payee.
-            for receiver in [credit, *by_line[original]]:
-                if (credit.line.txn_id, receiver.payee) in given:
-                    continue
-                given.add((credit.line.txn_id, receiver.payee))
-                share = credit if receiver is credit else replace(credit, payee=receiver.payee)
-                refunds[(receiver.payee, label, match.name)].append(share)
-        if problems:
-            found = sort_diagnostics(problems)
-            raise DataError(f"{len(found)} problem(s) with refund lines", found)
-        return kept, refunds
+    def paid_in(self, payee: Payee, period: Period) -> bool:
+        """Whether the payee gets a statement for the period."""
+        return on_plan(self.plan, payee) and active_in(payee, period)
 
     # --------------------------------------------------------------- run
-    def check_payout_rates(self) -> None:
-        """Every rate a payee's payout currency needs is in the fx table (D617, a data error)."""
-        plan, data = self.plan, self.data
-        if plan.fx is None or not plan.fx.payout:
-            return
-        problems = []
-        for payee in sorted(data.roster.values(), key=lambda p: p.id):
-            target = payee.payout_currency
-            if target is None or target == plan.currency or not on_plan(plan, payee):
-                continue
-            for period in self.periods:
-                if active_in(payee, period) and not fx_rate(
-                    data.fx, plan.currency, target, period.end
-                ):
-                    problems.append(_missing_payout_rate(plan, payee, target, period))
-        if problems:
-            found = sort_diagnostics(problems)
-            raise DataError(f"{len(found)} payout rate(s) missing from the fx table", found)
-
     def result(self) -> RunResult:
         plan, data = self.plan, self.data
-        self.check_payout_rates()
+        check_payout_rates(
+            plan, data, self.periods, lambda p, d: on_plan(plan, p) and active_in(p, d)
+        )
         evaluated = self.evaluated_periods()
         every = credit_lines(plan, data)
         credits = [c for c in every if self._counts(c)]
@@ -307,7 +222,7 @@ class _Run:
         earlier = {p.label for p in evaluated} - shown
         rows = _account(plan, data, credits, shown, earlier, self)
         # refund lines are checked against their sales whenever they are dated
-        kept, refunds = self.split_refunds(every)
+        kept, refunds = split_refunds(plan, self.ledger, every, self.earn_date)
         credits = [c for c in kept if self._counts(c)]
         refunds = {k: [c for c in v if self._counts(c)] for k, v in refunds.items()}
         by_payee: dict[str, list[Credit]] = defaultdict(list)
@@ -357,7 +272,7 @@ class _Run:
                         )
                         continue
                 if period.label in reported:
-                    statements.append(_payout(plan, data, statement, state.env.payee))
+                    statements.append(pay_out(plan, data, statement, state.env.payee))
         if self.problems:
             found = sort_diagnostics(self.problems)
             raise EvaluationError(
@@ -586,207 +501,3 @@ def _leaderboards(
         )
     boards.sort(key=lambda b: (b.ranking, b.group or ""))
     return boards
-
-
-def _refund_same_sign(refund: LedgerLine, original: LedgerLine, column: str) -> Diagnostic:
-    return Diagnostic(
-        "D622",
-        f"refund line `{refund.txn_id}` ({format_decimal(refund.amount)}) names "
-        f"`{original.txn_id}` ({format_decimal(original.amount)}) in `{column}`: a refund "
-        "has the opposite sign of the line it refunds",
-        Span(refund.ref.source, refund.ref.row, 0, refund.ref.row, 1),
-        hint="write the refunded amount as a negative number, or check which line it names",
-    )
-
-
-def _refund_in_another_currency(
-    refund: LedgerLine, original: LedgerLine, column: str
-) -> Diagnostic:
-    return Diagnostic(
-        "D623",
-        f"refund line `{refund.txn_id}` is in {refund.currency} and names `{original.txn_id}` "
-        f"in `{column}`, which is in {original.currency}: the share a refund returns is "
-        "measured in the sale's own currency",
-        Span(refund.ref.source, refund.ref.row, 0, refund.ref.row, 1),
-        hint=f"write the refund in {original.currency}, as the sale it refunds",
-    )
-
-
-def _refund_before_sale(
-    refund: LedgerLine, original: LedgerLine, column: str, day: date, earned: date | None
-) -> Diagnostic:
-    if original.date > refund.date or earned is None:
-        when = f"({refund.date.isoformat()}) names `{original.txn_id}` in `{column}`, which is "
-        when += f"dated later ({original.date.isoformat()})"
-    else:
-        when = f"is earned on {day.isoformat()} and names `{original.txn_id}` in `{column}`, "
-        when += f"which is earned later ({earned.isoformat()})"
-    return Diagnostic(
-        "D621",
-        f"refund line `{refund.txn_id}` {when}: a refund cannot come before the sale it refunds",
-        Span(refund.ref.source, refund.ref.row, 0, refund.ref.row, 1),
-        hint=f"check the dates of both lines, or the line `{column}` names",
-    )
-
-
-def _missing_payout_rate(plan: ir.Plan, payee: Payee, target: str, period: Period) -> Diagnostic:
-    day = period.end.isoformat()
-    return Diagnostic(
-        "D617",
-        f"payee `{payee.id}` is paid in {target} (column payout_currency), and the fx table "
-        f"has no {plan.currency}→{target} rate on or before {day}, the end of {period.label}",
-        Span(payee.ref.source, payee.ref.row, 0, payee.ref.row, 1),
-        hint=f"add a row `{day},{plan.currency},{target},<rate>` to fx.csv; "
-        "a missing rate is never taken as 1",
-    )
-
-
-def _wage_in_payout(
-    plan: ir.Plan,
-    statement: Statement,
-    lines: list[StatementLine],
-    total: Decimal,
-    rate: Decimal,
-    unit: Decimal,
-    at: str,
-) -> tuple[list[StatementLine], Decimal]:
-    """Lines that still pay a topped-up minimum wage once converted and rounded.
-
-    Each line is converted and rounded on its own, so under ``rounding down``
-    the converted lines can add up to a unit or two less than the minimum
-    converted. A floor the plan tops up then pays that difference too, on its
-    line (a new one if the statement met the minimum before converting).
-    """
-    floors = {f.name for f in plan.wage_floors if f.topped_up}
-    target = lines[0].currency if lines else statement.currency
-    for check in statement.wage_checks:
-        if check.name not in floors or check.outcome == "below_minimum":
-            continue
-        least = to_grid(check.minimum * rate, unit, up=True)
-        if total >= least:
-            continue
-        missing = least - total
-        step = TraceNode(
-            kind="rounding",
-            label="the minimum wage in " + target,
-            value=format_decimal(missing),
-            unit=target,
-            detail=f"{format_decimal(check.minimum)} {plan.currency} × {format_decimal(rate)} "
-            f"({at}) is {format_decimal(check.minimum * rate)} {target}: the converted lines, "
-            f"each rounded, paid {format_decimal(total)}",
-        )
-        index = next((i for i, line in enumerate(lines) if line.component == check.name), None)
-        if index is None:
-            lines.append(
-                StatementLine(
-                    component=check.name,
-                    label=check.label,
-                    kind="wage_floor",
-                    amount=missing,
-                    currency=target,
-                    computed=Decimal(0),
-                    trace=TraceNode(
-                        kind="wage_floor",
-                        label=check.name,
-                        value=format_decimal(missing),
-                        unit=target,
-                        detail="tops converted pay up to the minimum wage",
-                        at=check.at,
-                        parts=[step],
-                    ),
-                )
-            )
-        else:
-            line = lines[index]
-            trace = line.trace.model_copy(
-                update={
-                    "value": format_decimal(line.amount + missing),
-                    "parts": [*line.trace.parts, step],
-                }
-            )
-            lines[index] = line.model_copy(update={"amount": line.amount + missing, "trace": trace})
-        total = least
-    return lines, total
-
-
-def _payout(
-    plan: ir.Plan,
-    data: ValidatedData,
-    statement: Statement,
-    payee: Payee,
-) -> Statement:
-    """The statement in the payee's payout currency, if the plan pays in it."""
-    target = payee.payout_currency
-    if plan.fx is None or not plan.fx.payout or target is None or target == plan.currency:
-        return statement
-    rate = fx_rate(data.fx, plan.currency, target, statement.end)
-    if rate is None:  # pragma: no cover - check_payout_rates refused the run first
-        raise InternalError(f"no {plan.currency}→{target} rate for {statement.end}")
-    unit = minor_unit(target)
-    mode = plan.rounding.mode if plan.rounding is not None else None
-    lines = []
-    total = Decimal(0)
-    rounding = (
-        f"rounded {mode.value} to {format_decimal(unit)} {target}"
-        if mode is not None
-        else "not rounded"
-    )
-    at = f"{rate.ref.source}:{rate.ref.row}"
-    for line in statement.lines:
-        exact = line.amount * rate.rate
-        converted = quantize(exact, unit, mode) if mode is not None else exact
-        total += converted
-        steps = [
-            TraceNode(
-                kind="conversion",
-                label=f"{line.component} in {target}",
-                value=format_decimal(exact),
-                unit=target,
-                detail=f"{format_decimal(line.amount)} {plan.currency} × "
-                f"{format_decimal(rate.rate)} ({plan.currency}→{target} of "
-                f"{rate.date.isoformat()}, {at})",
-                parts=[line.trace],
-            )
-        ]
-        if converted != exact:
-            steps.append(
-                TraceNode(
-                    kind="rounding",
-                    label="rounding",
-                    value=format_decimal(converted - exact),
-                    unit=target,
-                    detail=rounding,
-                )
-            )
-        trace = line.trace.model_copy(
-            update={
-                "value": format_decimal(converted),
-                "unit": target,
-                "detail": f"paid in {target}",
-                "parts": steps,
-                "lines": [],
-                "inputs": [],
-            }
-        )
-        lines.append(
-            line.model_copy(
-                update={
-                    "amount": converted,
-                    "currency": target,
-                    "computed": line.amount,
-                    "trace": trace,
-                }
-            )
-        )
-    conversion = Conversion(
-        source=plan.currency,
-        target=target,
-        rate=rate.rate,
-        date=rate.date,
-        at=at,
-        rounding=rounding,
-    )
-    lines, total = _wage_in_payout(plan, statement, lines, total, rate.rate, unit, at)
-    return statement.model_copy(
-        update={"lines": lines, "total": total, "currency": target, "conversion": conversion}
-    )
